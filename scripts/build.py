@@ -1,0 +1,244 @@
+"""Build the course site into build/site (DESIGN.md section 4). Run by `make site`.
+
+Steps: notebooks from their MyST sources; exercise notebooks and the compiled bank; the mfml
+wheel; the verified, pruned Pyodide with its extended lock; `jupyter lite build`; then the
+post-processing that makes it a course (read-only course files, course.json, the home page).
+Any bad input stops the build with the file it came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import course_wheels  # noqa: E402
+import pyodide_dist  # noqa: E402
+import site_post  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build"
+LITE = BUILD / "lite"  # the lite dir handed to `jupyter lite build`
+FILES = LITE / "files"  # the notebooks a learner sees
+CACHE = BUILD / "cache"  # downloads kept between builds
+SITE = BUILD / "site"
+PYODIDE_URL = "./static/pyodide/pyodide.js"
+STORAGE_NAME = "mfml-course-v1"  # the course and its major version: see DESIGN.md section 5
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+# The front-end extensions the site needs; anything else installed in the environment
+# (jupytext's, for one) stays out of the site.
+FEDERATED_EXTENSIONS = (
+    "@jupyterlite/pyodide-kernel-extension",
+    "@jupyter-widgets/jupyterlab-manager",
+    "bqplot",
+    "bqscales",
+)
+
+
+class BuildError(Exception):
+    """Bad input: the message names the file."""
+
+
+def source_date_epoch() -> int:
+    """The last commit's time, so two builds of one commit are byte-identical."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT,
+                         capture_output=True, text=True)
+    return int(out.stdout.strip() or 1700000000)
+
+
+# ---------------------------------------------------------------- notebooks
+
+
+def site_path(source: Path) -> Path:
+    """content/** -> chapters/**, labs/* -> labs/*, as .ipynb."""
+    rel = source.relative_to(ROOT)
+    top = "chapters" if rel.parts[0] == "content" else rel.parts[0]
+    return Path(top, *rel.parts[1:]).with_suffix(".ipynb")
+
+
+def read_source(path: Path) -> nbformat.NotebookNode:
+    try:
+        nb = jupytext.read(path, fmt="md:myst")
+    except Exception as exc:  # jupytext raises many kinds; all mean a malformed source
+        raise BuildError(f"{path.relative_to(ROOT)}: not a valid MyST notebook: {exc}") from exc
+    meta = nb.metadata.get("mfml")
+    rel = path.relative_to(ROOT)
+    if not isinstance(meta, dict) or meta.get("kind") not in ("chapter", "lab", "guide"):
+        raise BuildError(f"{rel}: front matter needs `mfml: {{kind: chapter|lab|guide, ...}}`")
+    if not meta.get("title"):
+        raise BuildError(f"{rel}: front matter `mfml` needs a title")
+    if meta["kind"] != "guide" and not isinstance(meta.get("number"), int):
+        raise BuildError(f"{rel}: front matter `mfml` needs an integer number")
+    if any("%pip" in c.source or "!pip" in c.source for c in nb.cells if c.cell_type == "code"):
+        raise BuildError(f"{rel}: no %pip: the course's packages load on import")
+    return nb
+
+
+def imports_of(nb: nbformat.NotebookNode) -> set[str]:
+    """Top-level modules a notebook imports, as Pyodide's loadPackagesFromImports finds them."""
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def write_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
+    nb.metadata["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)",
+                                 "language": "python"}
+    nb.metadata.pop("jupytext", None)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dest)
+
+
+def build_notebooks() -> tuple[list[dict], set[str]]:
+    """Convert every source; return what the manifest needs and what the notebooks import."""
+    entries, modules = [], set()
+    sources = sorted((ROOT / "content").rglob("*.md")) + sorted((ROOT / "labs").glob("*.md"))
+    for source in sources:
+        nb = read_source(source)
+        dest = site_path(source)
+        write_notebook(nb, FILES / dest)
+        modules |= imports_of(nb)
+        entries.append({**nb.metadata["mfml"], "path": dest.as_posix(),
+                        "source": source.relative_to(ROOT).as_posix()})
+    return entries, modules
+
+
+def build_exercises(bank: Path) -> tuple[list[dict], Path, set[str]]:
+    """Exercise notebooks and the compiled bank, from exercises/chNN.yml."""
+    from mfml.exercises import build as exercise_build
+
+    bank_json = BUILD / "bank-json"
+    shutil.rmtree(bank_json, ignore_errors=True)
+    out = FILES / "exercises"
+    try:
+        entries = exercise_build.build(bank, out, bank_json)
+    except exercise_build.BankError as exc:
+        raise BuildError(str(exc)) from exc
+    modules = set()
+    for path in sorted(out.glob("*.ipynb")):
+        modules |= imports_of(nbformat.read(path, as_version=4))
+    return entries, bank_json, modules
+
+
+# ---------------------------------------------------------------- JupyterLite
+
+
+def write_lite_settings() -> None:
+    """jupyter-lite.json: the runtime settings, generated here and nowhere else."""
+    settings = {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {
+            "appName": "Mathematical Foundations for ML",
+            "contentsStorageName": STORAGE_NAME,
+            "settingsStorageName": f"{STORAGE_NAME}-settings",
+            # window.jupyterapp: the course's own page scripts and the browser tests use it
+            "exposeAppInBrowser": True,
+            "litePluginSettings": {
+                KERNEL_PLUGIN: {
+                    "pyodideUrl": PYODIDE_URL,
+                    "disablePyPIFallback": True,
+                    "loadPyodideOptions": {"packages": ["numpy"]},
+                }
+            },
+        },
+    }
+    (LITE / "jupyter-lite.json").write_text(json.dumps(settings, indent=2) + "\n")
+
+
+def jupyter_lite_build(epoch: int) -> None:
+    prefix = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    missing = [e for e in FEDERATED_EXTENSIONS if not (prefix / e / "package.json").exists()]
+    if missing:
+        raise BuildError(f"front-end extensions not installed: {missing} (pip install -r requirements.txt)")
+    command = [
+        sys.executable, "-m", "jupyterlite_core", "build",
+        "--config", str(ROOT / "lite_config.json"),
+        "--lite-dir", str(LITE),
+        "--output-dir", str(SITE),
+        "--contents", str(FILES),
+        "--source-date-epoch", str(epoch),
+    ]
+    for ext in FEDERATED_EXTENSIONS:
+        command += ["--LiteBuildConfig.federated_extensions", str(prefix / ext)]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    result = subprocess.run(command, cwd=BUILD, env=env, capture_output=True, text=True)
+    (BUILD / "jupyter-lite-build.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        raise BuildError("jupyter lite build failed; see build/jupyter-lite-build.log")
+
+
+# ---------------------------------------------------------------- main
+
+
+def build(bank: Path, clean: bool = True) -> None:
+    epoch = source_date_epoch()
+    if clean:
+        shutil.rmtree(LITE, ignore_errors=True)
+        shutil.rmtree(SITE, ignore_errors=True)
+        for db in BUILD.glob(".jupyterlite.doit.db*"):
+            db.unlink()
+    FILES.mkdir(parents=True, exist_ok=True)
+
+    print("[build] notebooks", flush=True)
+    notebooks, modules = build_notebooks()
+    print("[build] exercises", flush=True)
+    exercises, bank_json, exercise_modules = build_exercises(bank)
+    modules |= exercise_modules
+
+    print("[build] wheels", flush=True)
+    mfml = course_wheels.mfml_wheel(bank_json, BUILD / "wheels", epoch)
+    wheels = [*course_wheels.third_party_wheels(CACHE), mfml]
+    pyodide_dist.stage(LITE / "static" / "pyodide", CACHE, modules, wheels)
+
+    write_lite_settings()
+    print("[build] jupyter lite build", flush=True)
+    jupyter_lite_build(epoch)
+
+    print("[build] course files", flush=True)
+    course = yaml.safe_load((ROOT / "course.yml").read_text())
+    site_post.finish(SITE, course, notebooks, exercises)
+    print(f"[build] done: {SITE}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-clean", action="store_true", help="keep the previous lite dir")
+    parser.add_argument("--exercises", type=Path, default=ROOT / "exercises",
+                        help="the folder of exercise banks (chNN.yml)")
+    args = parser.parse_args()
+    try:
+        build(args.exercises, clean=not args.no_clean)
+    except (BuildError, pyodide_dist.PyodideError) as exc:
+        print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Turn a JupyterLite build into the course site: read-only course files and course.json.
+
+course.json is the manifest that the home page and the tests read. It is made from the
+sources (front matter, course.yml, the exercise bank) at every build, never edited by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import home_page
+
+COURSE_FOLDERS = ("chapters", "labs", "exercises")
+
+
+def mark_read_only(site: Path) -> int:
+    """Course notebooks ship with writable=false so an update always reaches the learner.
+
+    The browser keeps a learner's saved copy in IndexedDB, and that copy would silently win
+    over a newer course file; a read-only file is never saved, so it never goes stale.
+    (A build run as root sees every file as writable, so this is set explicitly.)
+    """
+    count = 0
+    for index in sorted((site / "api" / "contents").rglob("all.json")):
+        listing = json.loads(index.read_text())
+        changed = False
+        for item in [listing, *(listing.get("content") or [])]:
+            path = item.get("path", "")
+            if path.split("/")[0] in COURSE_FOLDERS and item.get("writable", True):
+                item["writable"] = False
+                changed = True
+                count += item.get("type") != "directory"
+        if changed:
+            index.write_text(json.dumps(listing, indent=2, sort_keys=True))
+    return count
+
+
+def manifest(course: dict, notebooks: list[dict], exercises: list[dict]) -> dict:
+    week_of_chapter = {c: w["number"] for w in course["weeks"] for c in w["chapters"]}
+    week_of_lab = {lab: w["number"] for w in course["weeks"] for lab in w["labs"]}
+    part_of = {c: p["number"] for p in course["parts"] for c in p["chapters"]}
+    by_chapter: dict[int, list[dict]] = {}
+    for ex in exercises:
+        by_chapter.setdefault(ex["chapter"], []).append(ex)
+
+    chapters = []
+    for nb in sorted((n for n in notebooks if n["kind"] == "chapter"), key=lambda n: n["number"]):
+        number = nb["number"]
+        own = by_chapter.get(number, [])
+        chapters.append({
+            "number": number, "title": nb["title"], "part": part_of.get(number),
+            "week": week_of_chapter.get(number), "path": nb["path"],
+            "exercises_path": f"exercises/ch{number:02d}-exercises.ipynb" if own else None,
+            "exercises": [e["id"] for e in own],
+        })
+    labs = [
+        {"number": nb["number"], "title": nb["title"], "week": week_of_lab.get(nb["number"]),
+         "path": nb["path"]}
+        for nb in sorted((n for n in notebooks if n["kind"] == "lab"), key=lambda n: n["number"])
+    ]
+    guides = [{"title": nb["title"], "path": nb["path"]}
+              for nb in notebooks if nb["kind"] == "guide"]
+    exercise_sets = [
+        {"chapter": c, "path": f"exercises/ch{c:02d}-exercises.ipynb", "count": len(items)}
+        for c, items in sorted(by_chapter.items())
+    ]
+    return {
+        "title": course["title"],
+        "counts": {
+            "chapters": len(chapters),
+            "labs": len(labs),
+            "exercises": len(exercises),
+            "automatic": sum(1 for e in exercises if e.get("automatic")),
+        },
+        "parts": course["parts"],
+        "weeks": course["weeks"],
+        "chapters": chapters,
+        "labs": labs,
+        "guides": guides,
+        "exercise_sets": exercise_sets,
+        "exercises": exercises,
+    }
+
+
+def finish(site: Path, course: dict, notebooks: list[dict], exercises: list[dict]) -> dict:
+    read_only = mark_read_only(site)
+    data = manifest(course, notebooks, exercises)
+    (site / "course.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    home_page.write(site, data)
+    print(f"[build] {read_only} course files read-only; course.json: {data['counts']}")
+    return data

@@ -1,0 +1,108 @@
+"""Drive a notebook in the site's focused notebook view: open, run all, read the outputs.
+
+The notebook app exposes `window.jupyterapp`; the tests use its commands and its notebook
+model, the same objects the UI uses, rather than scraping pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+# stderr lines a learner may see that are not errors, each with why it is tolerated.
+STDERR_ALLOWLIST: dict[str, str] = {}
+
+WAIT_FOR_PANEL = """
+async () => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  for (let i = 0; i < 1200; i++) {
+    const app = window.jupyterapp;
+    const panel = app && app.shell && app.shell.currentWidget;
+    if (panel && panel.sessionContext && panel.content && panel.content.model) {
+      await panel.context.ready;
+      await panel.sessionContext.ready;
+      return true;
+    }
+    await sleep(100);
+  }
+  return false;
+}
+"""
+
+WAIT_FOR_KERNEL = """
+async (timeoutMs) => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const panel = window.jupyterapp.shell.currentWidget;
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+    if (kernel && kernel.status === 'idle') return performance.now();
+    await sleep(50);
+  }
+  return null;
+}
+"""
+
+RUN_ALL = """
+async (timeoutMs) => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const started = performance.now();
+  const done = app.commands.execute('notebook:run-all-cells');
+  const timeout = sleep(timeoutMs).then(() => 'timeout');
+  const how = await Promise.race([done.then(() => 'done'), timeout]);
+  // the command resolves when every cell has run; wait for the kernel to settle too
+  while (how === 'done' && performance.now() - started < timeoutMs) {
+    const kernel = panel.sessionContext.session.kernel;
+    if (kernel.status === 'idle') break;
+    await sleep(50);
+  }
+  const cells = [];
+  const list = panel.content.model.cells;
+  for (let i = 0; i < list.length; i++) {
+    const cell = list.get(i);
+    if (cell.type !== 'code') continue;
+    cells.push({count: cell.executionCount, outputs: cell.outputs.toJSON()});
+  }
+  return {how, ms: performance.now() - started, cells};
+}
+"""
+
+
+@dataclass
+class Run:
+    path: str
+    how: str
+    ms: float
+    cells: list[dict]
+    problems: list[str] = field(default_factory=list)
+
+
+def open_notebook(page, base_url: str, path: str, timeout_s: float = 120) -> float:
+    """Open a notebook in the notebook app and wait for its kernel; returns ms to kernel idle."""
+    page.goto(f"{base_url}notebooks/index.html?path={quote(path)}")
+    if not page.evaluate(WAIT_FOR_PANEL):
+        raise AssertionError(f"{path}: the notebook view did not open")
+    idle = page.evaluate(WAIT_FOR_KERNEL, timeout_s * 1000)
+    if idle is None:
+        raise AssertionError(f"{path}: the kernel was not ready within {timeout_s} s")
+    return idle
+
+
+def run_all(page, path: str, timeout_s: float = 240) -> Run:
+    result = page.evaluate(RUN_ALL, timeout_s * 1000)
+    run = Run(path, result["how"], result["ms"], result["cells"])
+    if run.how != "done":
+        run.problems.append(f"{path}: did not finish within {timeout_s} s")
+    for number, cell in enumerate(run.cells, start=1):
+        if cell["count"] is None:
+            run.problems.append(f"{path}: cell {number} did not run")
+        for out in cell["outputs"]:
+            if out["output_type"] == "error":
+                run.problems.append(f"{path}: cell {number}: {out['ename']}: {out['evalue']}")
+            elif out["output_type"] == "stream" and out["name"] == "stderr":
+                text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+                if not any(allowed in text for allowed in STDERR_ALLOWLIST):
+                    run.problems.append(f"{path}: cell {number}: stderr: {text.strip()[:500]}")
+    return run
