@@ -1,0 +1,306 @@
+"""The six check kinds. ``run_check`` is the only entry point, and it never raises.
+
+A learner's function is always called on private copies of the inputs, with NumPy warnings
+and stderr silenced (a warning would show as a red error box in the browser), and anything
+it raises becomes an ``error`` feedback naming the exception and the input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import numbers
+import re
+import warnings
+
+import numpy as np
+
+from .compare import compare_array, compare_number, compare_value, is_missing, type_name
+from .feedback import Feedback
+from .instance import Instance
+
+
+@contextlib.contextmanager
+def quiet(stdout: bool = False):
+    """No warnings, no NumPy floating-point complaints, nothing on stderr (nor stdout)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        with contextlib.redirect_stderr(io.StringIO()):
+            if not stdout:
+                yield
+                return
+            with contextlib.redirect_stdout(io.StringIO()):
+                yield
+
+
+def call(function, args: tuple):
+    """(True, result) or (False, exception); never raises (except KeyboardInterrupt)."""
+    try:
+        return True, function(*copy.deepcopy(args))
+    except (Exception, SystemExit) as exc:  # the learner's code may raise anything
+        return False, exc
+
+
+def short(text: str, limit: int = 120) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(value) -> str:
+    """A short description of an input, for messages (arrays by shape when large)."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 12:
+            text = np.array2string(value, separator=", ", threshold=12)
+            return short(f"np.array({text})", 80)
+        return f"<array of shape {value.shape}, dtype {value.dtype}>"
+    return short(repr(value), 80)
+
+
+def explain_exception(exc: BaseException, where: str) -> str:
+    name = type(exc).__name__
+    message = f"Your function raised {name}: {short(exc)} {where}."
+    if isinstance(exc, TypeError) and re.search(r"argument", str(exc)):
+        message += " Check how many arguments your function takes."
+    return message
+
+
+# ---------------------------------------------------------------- kinds
+
+
+def check_number(instance: Instance, value) -> tuple[str, str]:
+    check = instance.spec.check
+    return compare_number(value, instance.reference, check.rtol, check.atol)
+
+
+def check_array(instance: Instance, value) -> tuple[str, str]:
+    check = instance.spec.check
+    return compare_array(value, instance.reference, check.rtol, check.atol)
+
+
+def check_function(instance: Instance, function) -> tuple[str, str]:
+    check = instance.spec.check
+    if is_missing(function):
+        return "not_attempted", "Write the function in the cell above, then run the check again."
+    if not callable(function):
+        return (
+            "wrong_type",
+            f"Expected a function (`def {check.answer}(...)`), got {type_name(function)}.",
+        )
+    cases = instance.cases
+    passed, first_failure, returned_none = 0, None, 0
+    for args in cases:
+        expected = instance.reference(*copy.deepcopy(args))
+        ok, got = call(function, args)
+        shown = f"{check.answer}({', '.join(describe(a) for a in args)})"
+        if not ok:
+            first_failure = first_failure or ("error", explain_exception(got, f"on {shown}"))
+            continue
+        returned_none += got is None
+        if got is None and expected is not None:
+            category, message = (
+                "incorrect",
+                (
+                    "Returned None where a result is expected: a missing `return` on some path, "
+                    "or a wrong condition?"
+                ),
+            )
+        else:
+            category, message = compare_value(got, expected, check.rtol, check.atol)
+        if category == "correct":
+            passed += 1
+        elif first_failure is None:
+            first_failure = (category, f"On {shown}: {message}")
+    total = len(cases)
+    if returned_none == total and passed < total:
+        return "not_attempted", (
+            "Your function returns None for every input: its body is still `...`, or a "
+            "`return` is missing."
+        )
+    if first_failure:
+        category, message = first_failure
+        prefix = "" if category == "error" else f"Passed {passed} of {total} hidden cases. "
+        return category, prefix + message
+    return "correct", f"Correct: passed all {total} hidden cases, edge cases included."
+
+
+def check_choice(instance: Instance, value) -> tuple[str, str]:
+    check = instance.spec.check
+    valid = [chr(ord("a") + i) for i in range(len(check.options))]
+    span = f"{valid[0]} to {valid[-1]}"
+    if is_missing(value) or (isinstance(value, str | list | tuple | set | frozenset) and not value):
+        return "not_attempted", f"Set `{check.answer}` to the letter of your choice, then check."
+    if isinstance(value, str):
+        parts = re.findall(r"[A-Za-z]+", value)
+        if not check.multiple and len(parts) == 1:
+            letters = [parts[0].lower()]
+        else:
+            letters = [ch.lower() for part in parts for ch in part]
+    elif isinstance(value, list | tuple | set | frozenset) and all(
+        isinstance(v, str) for v in value
+    ):
+        letters = [v.strip().strip("()").lower() for v in value]
+    else:
+        return (
+            "wrong_type",
+            f"Answer with option letters ({span}), as text; got {type_name(value)}.",
+        )
+    unknown = [x for x in letters if x not in valid]
+    if unknown or not letters:
+        shown = short(repr(unknown[0] if unknown else value), 20)
+        return "wrong_type", f"{shown} is not an option: choose from {span}."
+    chosen, correct = set(letters), set(check.correct)
+    if not check.multiple and len(chosen) != 1:
+        return "wrong_type", "This question has exactly one answer: give a single letter."
+    if chosen == correct:
+        return "correct", "Correct."
+    if not check.multiple:
+        return "incorrect", "That is not the right option. Re-read the options against the prompt."
+    parts = []
+    if chosen - correct:
+        parts.append("at least one of your choices is not correct")
+    if correct - chosen:
+        parts.append("at least one correct option is missing")
+    return "incorrect", "Not quite: " + " and ".join(parts) + "."
+
+
+def _expression_values(function, points: dict, vectorized: bool, names: list[str]):
+    """(values, None) or (None, (category, message)) for the learner's expression."""
+    n = len(next(iter(points.values())))
+    if vectorized:
+        ok, result = call(function, tuple(points[v] for v in names))
+        if not ok:
+            return None, (
+                "error",
+                explain_exception(
+                    result,
+                    f"when called with arrays of {n} points (it must work elementwise on "
+                    "arrays: `np.where`, `np.maximum`, … instead of `if`)",
+                ),
+            )
+        if result is None:
+            return None, ("not_attempted", "Your function returns None: is `return` missing?")
+        try:
+            values = np.broadcast_to(np.asarray(result, dtype=float), (n,))
+        except (TypeError, ValueError):
+            return None, (
+                "wrong_type",
+                f"It returned {type_name(result)}, not one number per point.",
+            )
+        return values, None
+    values = np.empty(n)
+    for i in range(n):
+        point = tuple(float(points[v][i]) for v in names)
+        where = "at " + ", ".join(f"{v}={x:.6g}" for v, x in zip(names, point, strict=True))
+        ok, result = call(function, point)
+        if not ok:
+            return None, ("error", explain_exception(result, where))
+        if result is None:
+            return None, ("not_attempted", "Your function returns None: is `return` missing?")
+        if isinstance(result, np.ndarray) and result.size == 1:
+            result = result.reshape(())[()]
+        if isinstance(result, bool | np.bool_) or not isinstance(
+            result, numbers.Real | np.floating | np.integer
+        ):
+            return None, (
+                "wrong_type",
+                f"It returned {type_name(result)} {where}, not a real number.",
+            )
+        values[i] = float(result)
+    return values, None
+
+
+def check_expression(instance: Instance, function) -> tuple[str, str]:
+    check = instance.spec.check
+    if is_missing(function):
+        return "not_attempted", "Write the function in the cell above, then run the check again."
+    if not callable(function):
+        return (
+            "wrong_type",
+            f"Expected a function of {', '.join(check.variables)}, got {type_name(function)}.",
+        )
+    points = instance.points
+    expected, _ = _expression_values(instance.reference, points, check.vectorized, check.variables)
+    got, problem = _expression_values(function, points, check.vectorized, check.variables)
+    if problem:
+        return problem
+    keep = np.isfinite(expected)
+    expected, got = expected[keep], got[keep]
+    kept = {v: points[v][keep] for v in check.variables}
+
+    def where(i: int) -> str:
+        return ", ".join(f"{v}={kept[v][i]:.6g}" for v in check.variables)
+
+    bad = ~np.isfinite(got)
+    if bad.any():
+        return "not_finite", (
+            f"NaN or infinity at {where(int(np.argmax(bad)))}: an overflow or a division by zero "
+            "there?"
+        )
+    category, _ = compare_array(got, expected, check.rtol, check.atol)
+    if category == "correct":
+        return "correct", f"Correct at all {got.size} test points."
+    if category == "close":
+        return "close", (
+            "Near everywhere, but not within the tolerance: an approximation, or "
+            "cancellation somewhere?"
+        )
+    matches = np.isclose(got, expected, rtol=check.rtol, atol=check.atol)
+    first = int(np.argmin(matches))
+    return "incorrect", (
+        f"Matches the expected expression at {int(matches.sum())} of {matches.size} points; "
+        f"it differs at {where(first)}."
+    )
+
+
+def check_rubric(instance: Instance, value) -> tuple[str, str]:
+    criteria = instance.spec.check.rubric
+    n, name = len(criteria), instance.spec.check.answer
+    if is_missing(value) or value is False or (isinstance(value, list | tuple | set) and not value):
+        return "not_attempted", (
+            f"Write your answer, then list the criteria it meets, e.g. `{name} = [1, 2]`, "
+            "and run the check."
+        )
+    if value is True:
+        met = set(range(1, n + 1))
+    elif (
+        isinstance(value, list | tuple)
+        and len(value) == n
+        and all(isinstance(v, bool) for v in value)
+    ):
+        met = {i for i, v in enumerate(value, 1) if v}
+    elif isinstance(value, list | tuple | set) and all(
+        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= n for v in value
+    ):
+        met = set(value)
+    else:
+        return "wrong_type", f"List the numbers (1 to {n}) of the criteria your answer meets."
+    if len(met) == n:
+        return "correct", (
+            f"Self-assessed: your answer meets all {n} criteria. Compare it with the solution "
+            "to calibrate."
+        )
+    missing = ", ".join(str(i) for i in range(1, n + 1) if i not in met)
+    return "incorrect", f"You marked {len(met)} of {n} criteria as met; still open: {missing}."
+
+
+CHECKERS = {
+    "number": check_number,
+    "array": check_array,
+    "function": check_function,
+    "choice": check_choice,
+    "expression": check_expression,
+    "rubric": check_rubric,
+}
+
+
+def run_check(instance: Instance, answer) -> Feedback:
+    """Check an answer against the instance's reference. Never raises."""
+    exercise_id = instance.spec.id
+    try:
+        with quiet():
+            category, message = CHECKERS[instance.spec.check.kind](instance, answer)
+    except Exception as exc:  # a check must never raise, whatever it is given
+        category = "error"
+        message = f"The check could not use this answer ({type(exc).__name__}: {short(exc)})."
+    return Feedback(category, message, exercise_id)
