@@ -51,8 +51,18 @@ def third_party_wheels(cache: Path) -> list[tuple[Path, dict]]:
         if not found:
             print(f"[wheels] downloading {name}=={version}", flush=True)
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--quiet", "--dest", str(folder), f"{name}=={version}"],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--quiet",
+                    "--dest",
+                    str(folder),
+                    f"{name}=={version}",
+                ],
                 check=True,
             )
             found = sorted(folder.glob(pattern))
@@ -66,8 +76,11 @@ def mfml_wheel(bank_json: Path, out: Path, epoch: int) -> tuple[Path, dict]:
     """Build the mfml wheel from a staged copy of src/ that carries the compiled bank."""
     staging = out.parent / "mfml-src"
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(ROOT / "src", staging / "src", ignore=shutil.ignore_patterns(
-        "__pycache__", "*.egg-info", "bank_data"))
+    shutil.copytree(
+        ROOT / "src",
+        staging / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bank_data"),
+    )
     shutil.copy(ROOT / "pyproject.toml", staging / "pyproject.toml")
     data = staging / "src" / "mfml" / "bank_data"
     data.mkdir()
@@ -78,9 +91,21 @@ def mfml_wheel(bank_json: Path, out: Path, epoch: int) -> tuple[Path, dict]:
         old.unlink()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--wheel-dir", str(out), str(staging)],
-        check=True, env=env, cwd=staging,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(out),
+            str(staging),
+        ],
+        check=True,
+        env=env,
+        cwd=staging,
     )
     wheel = next(out.glob("mfml-*.whl"))
     return wheel, wheel_entry(wheel, "mfml", *MFML)

@@ -12,14 +12,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 THREADS = [
-    ("Linear algebra leads to architecture",
-     "A neural layer is <code>Wx + b</code>; shapes, matrix products and rank are the language "
-     "of every model, from embeddings to attention."),
-    ("Calculus leads to learning",
-     "Training is optimization: derivatives measure sensitivity, the chain rule is "
-     "backpropagation, and gradients point the way downhill."),
-    ("NumPy leads to implementation",
-     "Every equation becomes vectorized, shape-checked code."),
+    (
+        "Linear algebra leads to architecture",
+        "A neural layer is <code>Wx + b</code>; shapes, matrix products and rank are the language "
+        "of every model, from embeddings to attention.",
+    ),
+    (
+        "Calculus leads to learning",
+        "Training is optimization: derivatives measure sensitivity, the chain rule is "
+        "backpropagation, and gradients point the way downhill.",
+    ),
+    ("NumPy leads to implementation", "Every equation becomes vectorized, shape-checked code."),
 ]
 
 CSS = """
@@ -48,7 +51,8 @@ th { font-size:.85rem; color: var(--muted); font-weight:600; }
 .progress { font-variant-numeric: tabular-nums; white-space: nowrap; }
 ol.chapters { margin: 4px 0 0; padding-left: 0; list-style: none; }
 ol.chapters li { padding: 3px 0; }
-.num { display:inline-block; min-width: 2.2em; color: var(--muted); font-variant-numeric: tabular-nums; }
+.num { display:inline-block; min-width: 2.2em; color: var(--muted);
+       font-variant-numeric: tabular-nums; }
 .soon { color: var(--muted); }
 .small { font-size: .88rem; color: var(--muted); }
 @media (max-width: 600px) {
@@ -91,7 +95,7 @@ def render(course: dict) -> str:
             items.append('<span class="soon">Capstone: linear regression from scratch</span>')
         week_rows.append(
             f'<tr data-week="{w["number"]}"><td>{w["number"]}</td>'
-            f'<td><b>{html.escape(w["title"])}</b><br>{" · ".join(items)}</td>'
+            f"<td><b>{html.escape(w['title'])}</b><br>{' · '.join(items)}</td>"
             f'<td class="progress" data-week-progress="{w["number"]}">0%</td></tr>'
         )
 
@@ -99,13 +103,18 @@ def render(course: dict) -> str:
     for p in course["parts"]:
         rows = "".join(
             f'<li><span class="num">{n}.</span>{chapter_link(n).replace(f"{n}. ", "", 1)}'
-            + (f' · <a href="{notebook_url(sets[n]["path"])}">{sets[n]["count"]} exercises</a>'
-               if n in sets else "")
+            + (
+                f' · <a href="{notebook_url(sets[n]["path"])}">{sets[n]["count"]} exercises</a>'
+                if n in sets
+                else ""
+            )
             + "</li>"
             for n in p["chapters"]
         )
-        parts.append(f'<h3>Part {p["number"]}. {html.escape(p["title"])}</h3>'
-                     f'<ol class="chapters">{rows}</ol>')
+        parts.append(
+            f"<h3>Part {p['number']}. {html.escape(p['title'])}</h3>"
+            f'<ol class="chapters">{rows}</ol>'
+        )
 
     lab_items = "".join(f"<li>{lab_link(n)}</li>" for n in range(1, 11))
     guides = " · ".join(link(g["path"], g["title"]) for g in course["guides"])

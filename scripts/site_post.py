@@ -48,19 +48,29 @@ def manifest(course: dict, notebooks: list[dict], exercises: list[dict]) -> dict
     for nb in sorted((n for n in notebooks if n["kind"] == "chapter"), key=lambda n: n["number"]):
         number = nb["number"]
         own = by_chapter.get(number, [])
-        chapters.append({
-            "number": number, "title": nb["title"], "part": part_of.get(number),
-            "week": week_of_chapter.get(number), "path": nb["path"],
-            "exercises_path": f"exercises/ch{number:02d}-exercises.ipynb" if own else None,
-            "exercises": [e["id"] for e in own],
-        })
+        chapters.append(
+            {
+                "number": number,
+                "title": nb["title"],
+                "part": part_of.get(number),
+                "week": week_of_chapter.get(number),
+                "path": nb["path"],
+                "exercises_path": f"exercises/ch{number:02d}-exercises.ipynb" if own else None,
+                "exercises": [e["id"] for e in own],
+            }
+        )
     labs = [
-        {"number": nb["number"], "title": nb["title"], "week": week_of_lab.get(nb["number"]),
-         "path": nb["path"]}
+        {
+            "number": nb["number"],
+            "title": nb["title"],
+            "week": week_of_lab.get(nb["number"]),
+            "path": nb["path"],
+        }
         for nb in sorted((n for n in notebooks if n["kind"] == "lab"), key=lambda n: n["number"])
     ]
-    guides = [{"title": nb["title"], "path": nb["path"]}
-              for nb in notebooks if nb["kind"] == "guide"]
+    guides = [
+        {"title": nb["title"], "path": nb["path"]} for nb in notebooks if nb["kind"] == "guide"
+    ]
     exercise_sets = [
         {"chapter": c, "path": f"exercises/ch{c:02d}-exercises.ipynb", "count": len(items)}
         for c, items in sorted(by_chapter.items())

@@ -24,8 +24,13 @@ import serve  # noqa: E402
 
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 
@@ -65,8 +70,10 @@ def browser():
             except Exception:
                 path = None
         if path is None:
-            reason = ("NO CHROMIUM FOUND: set $CHROMIUM or install Debian's chromium "
-                      "(apt-get install chromium); the browser tests did not run")
+            reason = (
+                "NO CHROMIUM FOUND: set $CHROMIUM or install Debian's chromium "
+                "(apt-get install chromium); the browser tests did not run"
+            )
             if os.environ.get("CI") == "true":
                 pytest.fail(reason)
             pytest.skip(reason)

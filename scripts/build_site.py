@@ -28,11 +28,7 @@ import pyodide_dist  # noqa: E402
 import site_post  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build"
-LITE = BUILD / "lite"  # the lite dir handed to `jupyter lite build`
-FILES = LITE / "files"  # the notebooks a learner sees
-CACHE = BUILD / "cache"  # downloads kept between builds
-SITE = BUILD / "site"
+CACHE = ROOT / "build" / "cache"  # downloads kept between builds, whatever the build dir
 PYODIDE_URL = "./static/pyodide/pyodide.js"
 STORAGE_NAME = "mfml-course-v1"  # the course and its major version: see DESIGN.md section 5
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
@@ -46,6 +42,21 @@ FEDERATED_EXTENSIONS = (
 )
 
 
+BUILD = LITE = FILES = SITE = Path()
+
+
+def configure(build_dir: Path) -> None:
+    """Where this build writes: build/ by default; tests build a second copy elsewhere."""
+    global BUILD, LITE, FILES, SITE
+    BUILD = build_dir.resolve()
+    LITE = BUILD / "lite"  # the lite dir handed to `jupyter lite build`
+    FILES = LITE / "files"  # the notebooks a learner sees
+    SITE = BUILD / "site"
+
+
+configure(ROOT / "build")
+
+
 class BuildError(Exception):
     """Bad input: the message names the file."""
 
@@ -54,8 +65,9 @@ def source_date_epoch() -> int:
     """The last commit's time, so two builds of one commit are byte-identical."""
     if "SOURCE_DATE_EPOCH" in os.environ:
         return int(os.environ["SOURCE_DATE_EPOCH"])
-    out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True
+    )
     return int(out.stdout.strip() or 1700000000)
 
 
@@ -69,13 +81,21 @@ def site_path(source: Path) -> Path:
     return Path(top, *rel.parts[1:]).with_suffix(".ipynb")
 
 
+def shown(path: Path) -> str:
+    """A path as an author knows it: relative to the repository when inside it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def read_source(path: Path) -> nbformat.NotebookNode:
+    rel = shown(path)
     try:
         nb = jupytext.read(path, fmt="md:myst")
     except Exception as exc:  # jupytext raises many kinds; all mean a malformed source
-        raise BuildError(f"{path.relative_to(ROOT)}: not a valid MyST notebook: {exc}") from exc
+        raise BuildError(f"{rel}: not a valid MyST notebook: {exc}") from exc
     meta = nb.metadata.get("mfml")
-    rel = path.relative_to(ROOT)
     if not isinstance(meta, dict) or meta.get("kind") not in ("chapter", "lab", "guide"):
         raise BuildError(f"{rel}: front matter needs `mfml: {{kind: chapter|lab|guide, ...}}`")
     if not meta.get("title"):
@@ -93,7 +113,9 @@ def imports_of(nb: nbformat.NotebookNode) -> set[str]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        code = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+        code = "\n".join(
+            ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!"))
+        )
         try:
             tree = ast.parse(code)
         except SyntaxError:
@@ -107,9 +129,14 @@ def imports_of(nb: nbformat.NotebookNode) -> set[str]:
 
 
 def write_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
-    nb.metadata["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python",
+        "display_name": "Python (Pyodide)",
+        "language": "python",
+    }
     nb.metadata.pop("jupytext", None)
+    for number, cell in enumerate(nb.cells):  # stable ids: two builds, identical bytes
+        cell["id"] = f"c{number:03d}"
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 
@@ -123,8 +150,13 @@ def build_notebooks() -> tuple[list[dict], set[str]]:
         dest = site_path(source)
         write_notebook(nb, FILES / dest)
         modules |= imports_of(nb)
-        entries.append({**nb.metadata["mfml"], "path": dest.as_posix(),
-                        "source": source.relative_to(ROOT).as_posix()})
+        entries.append(
+            {
+                **nb.metadata["mfml"],
+                "path": dest.as_posix(),
+                "source": source.relative_to(ROOT).as_posix(),
+            }
+        )
     return entries, modules
 
 
@@ -174,14 +206,24 @@ def jupyter_lite_build(epoch: int) -> None:
     prefix = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
     missing = [e for e in FEDERATED_EXTENSIONS if not (prefix / e / "package.json").exists()]
     if missing:
-        raise BuildError(f"front-end extensions not installed: {missing} (pip install -r requirements.txt)")
+        raise BuildError(
+            f"front-end extensions not installed: {missing} (pip install -r requirements.txt)"
+        )
     command = [
-        sys.executable, "-m", "jupyterlite_core", "build",
-        "--config", str(ROOT / "lite_config.json"),
-        "--lite-dir", str(LITE),
-        "--output-dir", str(SITE),
-        "--contents", str(FILES),
-        "--source-date-epoch", str(epoch),
+        sys.executable,
+        "-m",
+        "jupyterlite_core",
+        "build",
+        "--config",
+        str(ROOT / "lite_config.json"),
+        "--lite-dir",
+        str(LITE),
+        "--output-dir",
+        str(SITE),
+        "--contents",
+        str(FILES),
+        "--source-date-epoch",
+        str(epoch),
     ]
     for ext in FEDERATED_EXTENSIONS:
         command += ["--LiteBuildConfig.federated_extensions", str(prefix / ext)]
@@ -229,9 +271,15 @@ def build(bank: Path, clean: bool = True) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-clean", action="store_true", help="keep the previous lite dir")
-    parser.add_argument("--exercises", type=Path, default=ROOT / "exercises",
-                        help="the folder of exercise banks (chNN.yml)")
+    parser.add_argument(
+        "--exercises",
+        type=Path,
+        default=ROOT / "exercises",
+        help="the folder of exercise banks (chNN.yml)",
+    )
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     args = parser.parse_args()
+    configure(args.build_dir)
     try:
         build(args.exercises, clean=not args.no_clean)
     except (BuildError, pyodide_dist.PyodideError) as exc:
