@@ -1,0 +1,568 @@
+"""Plumbing shared by the ten labs: controls, figures, arrows, polylines, contours, the Lab.
+
+Pure helpers (numpy in, numpy out) come first; the widget helpers after them. Nothing here
+knows about a particular lab.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+
+import bqplot as bq
+import ipywidgets as widgets
+import numpy as np
+
+ROOT_CLASS = "mfml-lab"
+FIGURE_CLASS = "mfml-lab-figure"
+PRIMARY_CLASS = "mfml-lab-primary"
+STATUS_CLASS = "mfml-lab-status"
+
+BLUE = "#1f77b4"
+ORANGE = "#ff7f0e"
+GREEN = "#2ca02c"
+RED = "#d62728"
+PURPLE = "#9467bd"
+GRAY = "#7f7f7f"
+LIGHT = "#d0d0d0"
+FAINT = "#ececec"
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers: arrays in, arrays out.
+# ---------------------------------------------------------------------------------------------
+
+
+def arrow_paths(tails, heads, head: float = 0.3, max_fraction: float = 0.35):
+    """Each arrow as a 5-point polyline tail, head, left barb, head, right barb.
+
+    `tails` and `heads` are (k, 2) (or (2,) for one arrow). Returns (X, Y), each (k, 5). The
+    barbs are `head` long in data units, shortened to `max_fraction` of a short arrow; a
+    zero-length arrow collapses to a point (no NaN).
+    """
+    tails = np.atleast_2d(np.asarray(tails, dtype=float))
+    heads = np.atleast_2d(np.asarray(heads, dtype=float))
+    tails = np.broadcast_to(tails, heads.shape)
+    d = heads - tails
+    length = np.hypot(d[:, 0], d[:, 1])
+    unit = d / np.where(length > 0, length, 1.0)[:, None]
+    barb = np.minimum(head, max_fraction * length)[:, None]
+    back = heads - unit * barb
+    perp = np.column_stack([-unit[:, 1], unit[:, 0]]) * (0.5 * barb)
+    pts = np.stack([tails, heads, back + perp, heads, back - perp], axis=1)
+    return pts[..., 0], pts[..., 1]
+
+
+def pad_paths(paths: Sequence[np.ndarray], min_length: int = 2):
+    """Polylines of different lengths as two 2-D arrays for one Lines mark (one row each).
+
+    Short rows are padded by repeating their last point, which draws nothing more, so the
+    arrays hold no NaN. With no paths the result is empty.
+    """
+    paths = [np.asarray(p, dtype=float).reshape(-1, 2) for p in paths if len(p) > 0]
+    if not paths:
+        return np.zeros(0), np.zeros(0)
+    n = max(min_length, max(len(p) for p in paths))
+    out = np.empty((len(paths), n, 2))
+    for row, p in zip(out, paths, strict=True):
+        row[: len(p)] = p
+        row[len(p) :] = p[-1]
+    return out[..., 0], out[..., 1]
+
+
+def finite_runs(x, y, y_limits: tuple[float, float] | None = None) -> list[np.ndarray]:
+    """Split a sampled curve into runs where y is finite; clip y to `y_limits`.
+
+    Returns a list of (m, 2) arrays. Used to draw functions with a restricted domain (log x)
+    without NaN and without joining across a gap.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    idx = np.flatnonzero(np.isfinite(y))
+    if idx.size == 0:
+        return []
+    if y_limits is not None:
+        y = np.clip(y, *y_limits)
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    starts = np.r_[0, breaks + 1]
+    ends = np.r_[breaks + 1, idx.size]
+    return [np.column_stack([x[idx[s:e]], y[idx[s:e]]]) for s, e in zip(starts, ends, strict=True)]
+
+
+def clip_to_box(points, box: tuple[float, float, float, float]):
+    """Clip (k, 2) points into box = (xmin, xmax, ymin, ymax)."""
+    points = np.asarray(points, dtype=float)
+    xmin, xmax, ymin, ymax = box
+    return np.column_stack([np.clip(points[:, 0], xmin, xmax), np.clip(points[:, 1], ymin, ymax)])
+
+
+def enlarge(box: tuple[float, float, float, float], factor: float = 3.0):
+    """The box scaled by `factor` about its centre: clipping to it keeps values moderate while
+    the clipped-off parts stay outside the figure (which hides them)."""
+    xmin, xmax, ymin, ymax = box
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    hx, hy = factor * (xmax - xmin) / 2, factor * (ymax - ymin) / 2
+    return (cx - hx, cx + hx, cy - hy, cy + hy)
+
+
+def line_in_box(a: float, b: float, c: float, box: tuple[float, float, float, float]):
+    """The part of the line a*x + b*y = c inside box = (xmin, xmax, ymin, ymax).
+
+    Returns a (2, 2) array of end points, or None when (a, b) = (0, 0) or the line misses the
+    box.
+    """
+    xmin, xmax, ymin, ymax = box
+    nn = a * a + b * b
+    if nn == 0.0:
+        return None
+    p0 = np.array([a, b]) * (c / nn)  # the point of the line closest to the origin
+    d = np.array([-b, a]) / np.sqrt(nn)  # a unit direction along the line
+    t_lo, t_hi = -np.inf, np.inf
+    for p, dp, lo, hi in ((p0[0], d[0], xmin, xmax), (p0[1], d[1], ymin, ymax)):
+        if abs(dp) < 1e-15:
+            if p < lo or p > hi:
+                return None
+            continue
+        t1, t2 = sorted(((lo - p) / dp, (hi - p) / dp))
+        t_lo, t_hi = max(t_lo, t1), min(t_hi, t2)
+    if t_lo > t_hi:
+        return None
+    return np.array([p0 + t_lo * d, p0 + t_hi * d])
+
+
+def grid_lines(A, n: int = 4, extent: float | None = None):
+    """Images under the 2x2 matrix A of the grid lines x = i and y = j, i, j in -n..n.
+
+    Each line is a 2-point segment from -extent to extent (default n) along its length.
+    Returns (X, Y), each (2 * (2n + 1), 2): the images of the vertical lines, then the
+    horizontal ones. For A = [u v] these are the lines i*u + t*v and t*u + j*v.
+    """
+    A = np.asarray(A, dtype=float)
+    e = float(n if extent is None else extent)
+    k = np.arange(-n, n + 1, dtype=float)
+    ends = np.array([-e, e])
+    # vertical lines: points (i, t); horizontal lines: points (t, j)
+    vx = np.repeat(k[:, None], 2, axis=1)
+    vy = np.repeat(ends[None, :], k.size, axis=0)
+    px = np.concatenate([vx, vy])
+    py = np.concatenate([vy, vx])
+    X = A[0, 0] * px + A[0, 1] * py
+    Y = A[1, 0] * px + A[1, 1] * py
+    return X, Y
+
+
+# Marching squares. Corner bits of a cell: 1 bottom-left, 2 bottom-right, 4 top-right,
+# 8 top-left; edges: 0 bottom, 1 right, 2 top, 3 left.
+_EDGE_CORNERS = ((0, 1), (1, 2), (3, 2), (0, 3))
+
+
+def contour_paths(x, y, Z, level: float) -> list[np.ndarray]:
+    """The level set {Z = level} of a function sampled on a grid, as polylines.
+
+    `Z[i, j]` is the value at (x[j], y[i]). Returns a list of (m, 2) arrays; closed curves
+    end where they start. Vectorized marching squares, then the segments are chained into
+    polylines through the grid edges they share.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    Z = np.asarray(Z, dtype=float)
+    ny, nx = Z.shape
+    above = Z >= level
+    # crossing points on horizontal edges (i, j)-(i, j+1) and vertical edges (i, j)-(i+1, j)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        th = (level - Z[:, :-1]) / (Z[:, 1:] - Z[:, :-1])
+        tv = (level - Z[:-1, :]) / (Z[1:, :] - Z[:-1, :])
+    hx = x[:-1][None, :] + np.nan_to_num(th) * np.diff(x)[None, :]
+    hy = np.broadcast_to(y[:, None], hx.shape)
+    vy = y[:-1][:, None] + np.nan_to_num(tv) * np.diff(y)[:, None]
+    vx = np.broadcast_to(x[None, :], vy.shape)
+    edge_x = np.concatenate([hx.ravel(), vx.ravel()])
+    edge_y = np.concatenate([hy.ravel(), vy.ravel()])
+    nh = ny * (nx - 1)
+
+    # per cell (i, j): corner bits and the ids of its four edges
+    c = np.stack([above[:-1, :-1], above[:-1, 1:], above[1:, 1:], above[1:, :-1]], axis=-1)
+    c = c.reshape(-1, 4)
+    i, j = np.divmod(np.arange((ny - 1) * (nx - 1)), nx - 1)
+    edges = np.stack(
+        [i * (nx - 1) + j, nh + i * nx + j + 1, (i + 1) * (nx - 1) + j, nh + i * nx + j], axis=1
+    )
+    cross = np.stack([c[:, a] != c[:, b] for a, b in _EDGE_CORNERS], axis=1)
+    count = cross.sum(axis=1)
+
+    pairs = []
+    two = count == 2
+    if two.any():
+        first_two = np.argsort(~cross[two], axis=1, kind="stable")[:, :2]
+        e = np.take_along_axis(edges[two], first_two, axis=1)
+        pairs.append(e)
+    four = np.flatnonzero(count == 4)
+    if four.size:
+        ii, jj = i[four], j[four]
+        centre = 0.25 * (Z[ii, jj] + Z[ii, jj + 1] + Z[ii + 1, jj + 1] + Z[ii + 1, jj]) >= level
+        bl_high = c[four, 0]
+        # when the centre agrees with the bottom-left corner, the two low (or high) corners
+        # bottom-right and top-left are cut off; otherwise bottom-left and top-right are
+        cut_br_tl = centre == bl_high
+        ed = edges[four]
+        p1 = np.where(cut_br_tl[:, None], ed[:, [0, 1]], ed[:, [0, 3]])
+        p2 = np.where(cut_br_tl[:, None], ed[:, [2, 3]], ed[:, [1, 2]])
+        pairs.extend([p1, p2])
+    if not pairs:
+        return []
+    segs = np.concatenate(pairs).tolist()
+
+    neighbours: dict[int, list[int]] = {}
+    for a, b in segs:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    seen: set[int] = set()
+    paths = []
+    # open curves start at an edge with one neighbour (the grid boundary); then closed loops
+    starts = [e for e, nb in neighbours.items() if len(nb) == 1]
+    starts += [e for e, nb in neighbours.items() if len(nb) != 1]
+    for start in starts:
+        if start in seen:
+            continue
+        chain = [start]
+        seen.add(start)
+        current = start
+        while True:
+            nxt = next((e for e in neighbours[current] if e not in seen), None)
+            if nxt is None:
+                break
+            chain.append(nxt)
+            seen.add(nxt)
+            current = nxt
+        if len(chain) > 2 and start in neighbours[current] and len(neighbours[start]) == 2:
+            chain.append(start)  # close the loop
+        idx = np.array(chain)
+        paths.append(np.column_stack([edge_x[idx], edge_y[idx]]))
+    return paths
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number for a status line: fixed digits, scientific when tiny or huge, never 'nan'."""
+    if value is None or not np.isfinite(value):
+        return "∞" if value is not None and np.isinf(value) else "undefined"
+    value = float(value)
+    if value != 0 and (abs(value) < 10 ** (-digits) or abs(value) >= 1e6):
+        return f"{value:.{max(digits - 1, 1)}e}"
+    text = f"{value:.{digits}f}"
+    return "0" if text.lstrip("-").strip("0.") == "" else text
+
+
+def fmt_vec(v, digits: int = 2) -> str:
+    return "(" + ", ".join(fmt(float(t), digits) for t in np.ravel(v)) + ")"
+
+
+# ---------------------------------------------------------------------------------------------
+# Widgets and figures.
+# ---------------------------------------------------------------------------------------------
+
+_SLIDER_STYLE = {"description_width": "120px"}
+_SLIDER_LAYOUT = {"width": "340px"}
+
+
+def slider(
+    description: str,
+    min: float,
+    max: float,
+    step: float,
+    value: float,
+    *,
+    primary: bool = False,
+    readout_format: str = ".2f",
+    continuous: bool = True,
+) -> widgets.FloatSlider:
+    s = widgets.FloatSlider(
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=continuous,
+        style=_SLIDER_STYLE,
+        layout=widgets.Layout(**_SLIDER_LAYOUT),
+    )
+    if primary:
+        s.add_class(PRIMARY_CLASS)
+    return s
+
+
+def log_slider(
+    description: str,
+    min_exp: float,
+    max_exp: float,
+    value: float,
+    *,
+    step: float = 0.05,
+    primary: bool = False,
+    readout_format: str = ".3g",
+    continuous: bool = True,
+) -> widgets.FloatLogSlider:
+    s = widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=min_exp,
+        max=max_exp,
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=continuous,
+        style=_SLIDER_STYLE,
+        layout=widgets.Layout(**_SLIDER_LAYOUT),
+    )
+    if primary:
+        s.add_class(PRIMARY_CLASS)
+    return s
+
+
+def int_slider(
+    description: str, min: int, max: int, value: int, step: int = 1, *, primary: bool = False
+) -> widgets.IntSlider:
+    s = widgets.IntSlider(
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        style=_SLIDER_STYLE,
+        layout=widgets.Layout(**_SLIDER_LAYOUT),
+    )
+    if primary:
+        s.add_class(PRIMARY_CLASS)
+    return s
+
+
+def dropdown(description: str, options, value=None) -> widgets.Dropdown:
+    return widgets.Dropdown(
+        options=options,
+        value=value if value is not None else list(options)[0],
+        description=description,
+        style=_SLIDER_STYLE,
+        layout=widgets.Layout(**_SLIDER_LAYOUT),
+    )
+
+
+def checkbox(description: str, value: bool = False) -> widgets.Checkbox:
+    return widgets.Checkbox(
+        value=value, description=description, indent=False, layout=widgets.Layout(width="auto")
+    )
+
+
+def button(description: str, tooltip: str = "") -> widgets.Button:
+    return widgets.Button(
+        description=description, tooltip=tooltip or description, layout=widgets.Layout(width="auto")
+    )
+
+
+def button_row(buttons: Iterable[widgets.Widget], label: str = "") -> widgets.Widget:
+    row = widgets.HBox(list(buttons), layout=widgets.Layout(flex_flow="row wrap", width="340px"))
+    if not label:
+        return row
+    return widgets.VBox([widgets.HTML(f"<b>{label}</b>"), row])
+
+
+def status_label() -> widgets.HTML:
+    s = widgets.HTML(layout=widgets.Layout(width="340px"))
+    s.add_class(STATUS_CLASS)
+    return s
+
+
+class Plot:
+    """A bqplot figure with its x and y scales."""
+
+    def __init__(self, figure: bq.Figure, sx: bq.Scale, sy: bq.Scale):
+        self.figure = figure
+        self.sx = sx
+        self.sy = sy
+
+    @property
+    def scales(self) -> dict:
+        return {"x": self.sx, "y": self.sy}
+
+    def lines(self, x=(), y=(), **kwargs) -> bq.Lines:
+        mark = bq.Lines(
+            x=np.asarray(x, float), y=np.asarray(y, float), scales=self.scales, **kwargs
+        )
+        self.figure.marks = [*self.figure.marks, mark]
+        return mark
+
+    def scatter(self, x=(), y=(), **kwargs) -> bq.Scatter:
+        mark = bq.Scatter(
+            x=np.asarray(x, float), y=np.asarray(y, float), scales=self.scales, **kwargs
+        )
+        self.figure.marks = [*self.figure.marks, mark]
+        return mark
+
+    def label(self, x=(), y=(), text=(), **kwargs) -> bq.Label:
+        kwargs.setdefault("default_size", 14)
+        mark = bq.Label(
+            x=np.asarray(x, float),
+            y=np.asarray(y, float),
+            text=list(text),
+            scales=self.scales,
+            **kwargs,
+        )
+        self.figure.marks = [*self.figure.marks, mark]
+        return mark
+
+
+def plot(
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    *,
+    title: str = "",
+    x_label: str = "",
+    y_label: str = "",
+    width: int = 440,
+    height: int = 440,
+    equal: bool = False,
+    x_log: bool = False,
+    y_log: bool = False,
+    main: bool = False,
+) -> Plot:
+    """A figure with fixed axes (no autoscaling, no animation); `main` marks the lab's figure."""
+    sx = (bq.LogScale if x_log else bq.LinearScale)(min=float(x_range[0]), max=float(x_range[1]))
+    sy = (bq.LogScale if y_log else bq.LinearScale)(min=float(y_range[0]), max=float(y_range[1]))
+    ax = bq.Axis(scale=sx, label=x_label, grid_lines="dashed", grid_color=FAINT)
+    ay = bq.Axis(scale=sy, label=y_label, side="left", grid_lines="dashed", grid_color=FAINT)
+    margin = {"top": 40, "bottom": 45, "left": 55, "right": 30}
+    fig = bq.Figure(
+        marks=[],
+        axes=[ax, ay],
+        title=title,
+        fig_margin=margin,
+        padding_x=0.0,
+        padding_y=0.0,
+        animation_duration=0,
+        layout=widgets.Layout(width=f"{width}px", height=f"{height}px"),
+    )
+    if equal:
+        ratio = (width - 85) / (height - 85)
+        fig.min_aspect_ratio = ratio
+        fig.max_aspect_ratio = ratio
+    if main:
+        fig.add_class(FIGURE_CLASS)
+    return Plot(fig, sx, sy)
+
+
+def set_data(mark: bq.Mark, **data) -> None:
+    """Update a mark's data as one message to the browser."""
+    with mark.hold_sync():
+        for name, value in data.items():
+            setattr(mark, name, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Lab object that show() returns.
+# ---------------------------------------------------------------------------------------------
+
+
+class Refresh:
+    """Calls `fn` on every control change, except inside `hold()`, which calls it once at the
+    end (so a preset that sets four sliders redraws once)."""
+
+    def __init__(self, fn: Callable[[], None]):
+        self.fn = fn
+        self._held = 0
+
+    def __call__(self, change=None) -> None:
+        if not self._held:
+            self.fn()
+
+    @contextmanager
+    def hold(self):
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        if not self._held:
+            self.fn()
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with ipywidgets
+        return None
+    return get_ipython()
+
+
+class Lab:
+    """What `show()` returns: the root widget, the figures, the controls, the marks and the
+    latest computed values (`lab.values`), so code (and tests) can drive the lab.
+
+    Every value control is wired to `refresh`, except those named in `unwired` (which the lab
+    handles itself).
+    """
+
+    def __init__(
+        self,
+        number: int,
+        title: str,
+        *,
+        controls: dict[str, widgets.Widget],
+        layout_controls: Sequence[widgets.Widget],
+        plots: Sequence[Plot],
+        marks: dict[str, bq.Mark],
+        status: widgets.HTML,
+        refresh: Refresh,
+        values: dict,
+        unwired: Iterable[str] = (),
+    ):
+        self.number = number
+        self.title = title
+        self.controls = controls
+        self.plots = list(plots)
+        self.figures = [p.figure for p in self.plots]
+        self.figure = self.figures[0]
+        self.marks = marks
+        self.status = status
+        self.refresh = refresh
+        self.values = values
+        left = widgets.VBox(
+            [*layout_controls, status], layout=widgets.Layout(width="350px", margin="0 12px 0 0")
+        )
+        right = widgets.VBox(self.figures)
+        self.root = widgets.HBox(
+            [left, right], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")
+        )
+        self.root.add_class(ROOT_CLASS)
+        self._shown_in = None
+        for name, w in controls.items():
+            if isinstance(w, widgets.ValueWidget) and name not in unwired:
+                w.observe(refresh, names="value")
+        refresh()
+
+    @property
+    def primary(self) -> widgets.Widget:
+        """The control the browser tests move (CSS class mfml-lab-primary)."""
+        for w in self.controls.values():
+            if PRIMARY_CLASS in getattr(w, "_dom_classes", ()):
+                return w
+        raise LookupError("no primary control")
+
+    def show(self) -> Lab:
+        """Display the lab in the notebook (a no-op outside IPython) and return it."""
+        shell = _shell()
+        if shell is not None:
+            from IPython.display import display
+
+            display(self.root)
+            self._shown_in = shell.execution_count
+        return self
+
+    def _ipython_display_(self):
+        # `lab04.show()` as the last line of a cell must not display the lab twice
+        shell = _shell()
+        if shell is not None and self._shown_in == shell.execution_count:
+            return
+        from IPython.display import display
+
+        display(self.root)
+
+    def __repr__(self) -> str:
+        return f"<Lab {self.number}: {self.title}>"
