@@ -135,6 +135,8 @@ def shape_cause(got: tuple, want: tuple) -> str:
         )
     if len(want) >= 2 and got == tuple(reversed(want)):
         return "The axes are reversed: a missing transpose (`.T`)?"
+    if math.prod(got) == math.prod(want):
+        return "Same number of entries, arranged differently: check the reshape."
     if len(got) > len(want) and got[: len(want)] == want:
         return f"Extra trailing axes {got[len(want) :]}: a missing reduction over them?"
     if len(got) > len(want) and math.prod(got) > math.prod(want):
@@ -144,8 +146,6 @@ def shape_cause(got: tuple, want: tuple) -> str:
             "Fewer axes than expected: a reduction over the wrong axis, or an integer index "
             "(`x[0]`) where a slice (`x[0:1]`) keeps the axis?"
         )
-    if math.prod(got) == math.prod(want):
-        return "Same number of entries, arranged differently: check the reshape."
     return "Check which axes your operations keep, add or reduce."
 
 

@@ -7,6 +7,7 @@ expected value.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 CATEGORIES = (
@@ -74,5 +75,9 @@ def html_feedback(feedback: Feedback, css: bool = True) -> str:
     return (
         f'<div class="{classes}" data-category="{feedback.category}">'
         f"<strong>{mark} {html.escape(feedback.title)}.</strong> "
-        f"{html.escape(feedback.message)}</div>"
+        f"{_code_spans(html.escape(feedback.message))}</div>"
     )
+
+
+def _code_spans(text: str) -> str:
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)

@@ -83,7 +83,10 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, path: str):
             if key in out:
                 raise BankError(path, _content_line(key_node), f"duplicate key {key!r}")
             out[key] = _build(value_node, loader, path)
-            out.lines[key] = _content_line(value_node)
+            # scalars: where their text starts (code line numbers count from there);
+            # collections: the key's own line, which is where a reader looks
+            scalar = isinstance(value_node, yaml.ScalarNode)
+            out.lines[key] = _content_line(value_node if scalar else key_node)
         return out
     if isinstance(node, yaml.SequenceNode):
         out = LineList()
