@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from .errors import BankError
 from .feedback import CATEGORIES
-from .yamlmarks import line_of
 
 LEVELS = {1: "Recall", 2: "Apply", 3: "Derive and analyse", 4: "Research thinking"}
 KINDS = ("number", "array", "function", "choice", "expression", "rubric")
@@ -162,13 +161,22 @@ class Bank:
 # ---------------------------------------------------------------- parsing
 
 
+def line_of(container, key=None) -> int:
+    """The line of ``container[key]`` (or of the container); 0 when unknown (e.g. JSON).
+
+    Containers read by ``yamlmarks`` carry their lines; plain dicts from JSON do not."""
+    if key is not None and hasattr(container, "line_of"):
+        return container.line_of(key)
+    return getattr(container, "line", 0)
+
+
 def parse_bank(data, path: str, require_wrong: bool = True) -> Bank:
     """Check the structure of one bank file's data and build the Bank."""
     if not isinstance(data, dict):
         raise BankError(
             path, line_of(data), "the file must be a mapping with `chapter` and `exercises`"
         )
-    _no_unknown(data, ("chapter", "exercises"), ("title",), path, "the file")
+    _no_unknown(data, ("chapter", "exercises"), ("title", "format"), path, "the file")
     chapter = data["chapter"]
     if not isinstance(chapter, int) or isinstance(chapter, bool) or chapter < 1:
         raise BankError(path, line_of(data, "chapter"), "`chapter` must be a positive integer")

@@ -112,7 +112,7 @@ class ExerciseUI:
         except Exception:
             self.status.value = ""
         feedback = exercise.last_feedback
-        self.feedback.value = html_feedback(feedback, css=False) if feedback else ""
+        self.feedback.value = "" if feedback is None else html_feedback(feedback, css=False)
         if prompt:
             self.prompt.outputs = (_markdown_output(exercise.variant_markdown()),)
             self.solution.outputs = ()

@@ -38,13 +38,6 @@ class LineList(list):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
-def line_of(container, key=None) -> int:
-    """The line of ``container[key]`` (or of the container); 0 when unknown (e.g. JSON)."""
-    if key is not None and hasattr(container, "line_of"):
-        return container.line_of(key)
-    return getattr(container, "line", 0)
-
-
 def _content_line(node: yaml.Node) -> int:
     """1-based line of a node's first content line (a block scalar starts after ``|``)."""
     line = node.start_mark.line + 1
