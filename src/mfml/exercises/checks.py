@@ -48,11 +48,12 @@ def short(text: str, limit: int = 120) -> str:
 
 
 def describe(value) -> str:
-    """A short description of an input, for messages (arrays by shape when large)."""
+    """A short description of an input, for messages (arrays by shape unless tiny)."""
     if isinstance(value, np.ndarray):
-        if value.size <= 12:
-            text = np.array2string(value, separator=", ", threshold=12)
-            return short(f"np.array({text})", 80)
+        text = np.array2string(value, separator=", ", precision=4, suppress_small=True)
+        text = " ".join(text.split())
+        if 0 < value.size <= 12 and len(text) <= 60:
+            return f"np.array({text})"
         return f"<array of shape {value.shape}, dtype {value.dtype}>"
     return short(repr(value), 80)
 
