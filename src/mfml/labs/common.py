@@ -240,6 +240,13 @@ def contour_paths(x, y, Z, level: float) -> list[np.ndarray]:
     return paths
 
 
+def snap(x, tol: float = 1e-15):
+    """Round values within tol of 0 to exactly 0 (cos 90° is 6e-17 in floating point; a lab
+    that shows the vector (6e-17, 1) instead of (0, 1) only distracts)."""
+    x = np.asarray(x, dtype=float)
+    return np.where(np.abs(x) < tol, 0.0, x)
+
+
 def fmt(value: float, digits: int = 3) -> str:
     """A number for a status line: fixed digits, scientific when tiny or huge, never 'nan'."""
     if value is None or not np.isfinite(value):

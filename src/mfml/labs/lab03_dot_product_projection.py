@@ -15,7 +15,7 @@ from . import common as c
 def from_polar(length: float, angle_deg: float) -> np.ndarray:
     """The vector of the given length at the given angle (degrees, from the x₁-axis)."""
     t = np.deg2rad(angle_deg)
-    return length * np.array([np.cos(t), np.sin(t)])
+    return length * c.snap(np.array([np.cos(t), np.sin(t)]))
 
 
 def dot(u, v) -> float:

@@ -26,7 +26,7 @@ PRESETS = {
 def unit_vector(t_deg):
     """(cos t, sin t) for an angle in degrees; an array of angles gives rows."""
     t = np.deg2rad(np.asarray(t_deg, dtype=float))
-    return np.stack([np.cos(t), np.sin(t)], axis=-1)
+    return c.snap(np.stack([np.cos(t), np.sin(t)], axis=-1))
 
 
 def cross(A, t_deg):
@@ -78,9 +78,9 @@ def eigenvalues(A) -> np.ndarray:
     return lam[np.argsort(-lam.real, kind="stable")]
 
 
-def angle_between(v, w) -> float | None:
-    """Angle from v to w in degrees, in (-180, 180]; None when w = 0."""
-    if np.hypot(*w) == 0.0:
+def angle_between(v, w, tol: float = 0.0) -> float | None:
+    """Angle from v to w in degrees, in (-180, 180]; None when ‖w‖ <= tol (w = 0)."""
+    if np.hypot(*w) <= tol:
         return None
     return float(np.degrees(np.arctan2(v[0] * w[1] - v[1] * w[0], v[0] * w[0] + v[1] * w[1])))
 
@@ -202,7 +202,7 @@ def build() -> c.Lab:
                     "A is defective (not diagonalizable)."
                 )
         lines.append(f"v = {c.fmt_vec(v)}, Av = {c.fmt_vec(Av)}")
-        turn = angle_between(v, Av)
+        turn = angle_between(v, Av, tol=1e-12 * max(1.0, np.abs(A).max()))
         if turn is None:
             lines.append("<b>Av = 0</b>: v is in the null space, an eigenvector with λ = 0.")
         else:

@@ -159,6 +159,7 @@ def contour_levels(Z, f_star: float, n: int = 12) -> np.ndarray:
 
 EXTENT = 2.5
 BOX = (-EXTENT, EXTENT, -EXTENT, EXTENT)
+BOUND = 1e3  # an iterate this far out (400 windows) counts as diverged
 LOSS_FLOOR = 1e-16
 _CONTOURS: dict[str, tuple] = {}
 
@@ -231,7 +232,9 @@ def build() -> c.Lab:
             c.set_data(minima, x=m[:, 0], y=m[:, 1])
             p.figure.title = loss.name
             state["loss"] = key
-        run = gradient_descent(loss.grad, (x0.value, y0.value), lr.value, beta.value, steps.value)
+        run = gradient_descent(
+            loss.grad, (x0.value, y0.value), lr.value, beta.value, steps.value, bound=BOUND
+        )
         shown = c.clip_to_box(run.path, BOX)
         if len(shown) < 2:
             shown = np.vstack([shown, shown])

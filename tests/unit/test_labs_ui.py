@@ -1,0 +1,297 @@
+"""The labs' user interfaces under CPython: build each with show(), move its controls
+programmatically, and check that the figure follows with finite data and no warnings."""
+
+import warnings
+
+import bqplot as bq
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from mfml import labs
+from mfml.labs import common as c
+
+LABS = sorted(labs.MODULES)
+
+
+def mark_data(mark):
+    """The arrays a mark draws (x, y and, for labels, the text)."""
+    return {name: np.array(getattr(mark, name), copy=True) for name in ("x", "y")}
+
+
+def assert_finite(lab):
+    for figure in lab.figures:
+        for mark in figure.marks:
+            for name, data in mark_data(mark).items():
+                assert data.dtype.kind in "fiu", (mark, name, data.dtype)
+                assert np.all(np.isfinite(data)), (lab, mark, name)
+    assert lab.status.value.strip()
+    assert "nan" not in lab.status.value.lower().replace("nanosecond", "")
+
+
+def snapshot(lab):
+    return [mark_data(m) for m in lab.figure.marks]
+
+
+def changed(before, after):
+    return [
+        i
+        for i, (b, a) in enumerate(zip(before, after, strict=True))
+        if any(b[k].shape != a[k].shape or not np.array_equal(b[k], a[k]) for k in b)
+    ]
+
+
+def other_value(slider):
+    """A value of the slider's range well away from its current one."""
+    if isinstance(slider, widgets.FloatLogSlider):
+        lo, hi = slider.base**slider.min, slider.base**slider.max
+        mid = slider.base ** ((slider.min + slider.max) / 2)
+        return lo if slider.value > mid else hi
+    span = slider.max - slider.min
+    v = slider.value + 0.37 * span
+    return v if v <= slider.max else slider.value - 0.37 * span
+
+
+@pytest.fixture(autouse=True)
+def no_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_show_builds_the_lab(name, capsys):
+    lab = getattr(labs, name).show()  # outside IPython: builds, displays nothing
+    assert isinstance(lab, c.Lab)
+    assert capsys.readouterr().out == ""
+    assert lab.number == int(name[3:])
+    assert c.ROOT_CLASS in lab.root._dom_classes
+    assert isinstance(lab.figure, bq.Figure)
+    assert c.FIGURE_CLASS in lab.figure._dom_classes
+    assert sum(c.FIGURE_CLASS in f._dom_classes for f in lab.figures) == 1
+    primaries = [w for w in lab.controls.values() if c.PRIMARY_CLASS in w._dom_classes]
+    assert primaries == [lab.primary]
+    assert isinstance(
+        lab.primary, widgets.widgets.widget_int._Int | widgets.FloatSlider | widgets.FloatLogSlider
+    )
+    assert_finite(lab)
+    assert repr(lab).startswith(f"<Lab {int(name[3:])}:")
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_primary_control_changes_the_main_figure(name):
+    lab = getattr(labs, name).build()
+    before = snapshot(lab)
+    lab.primary.value = other_value(lab.primary)
+    assert changed(before, snapshot(lab)), f"{name}: moving the primary control changed nothing"
+    assert_finite(lab)
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_every_control_at_every_extreme_is_safe(name):
+    lab = getattr(labs, name).build()
+    for key, w in lab.controls.items():
+        if isinstance(w, widgets.Button):
+            w.click()
+        elif isinstance(w, widgets.FloatLogSlider):
+            for e in (w.min, w.max, (w.min + w.max) / 2):
+                w.value = w.base**e
+                assert_finite(lab)
+        elif isinstance(w, widgets.FloatSlider | widgets.IntSlider):
+            for v in (w.min, w.max, 0 if w.min <= 0 <= w.max else w.min, w.value):
+                w.value = v
+                assert_finite(lab)
+        elif isinstance(w, widgets.Dropdown | widgets.ToggleButtons):
+            for option in w.options:
+                w.value = option
+                assert_finite(lab)
+        elif isinstance(w, widgets.Checkbox):
+            w.value = not w.value
+        elif isinstance(w, widgets.Play):
+            continue
+        else:  # pragma: no cover - a new kind of control needs a case here
+            raise AssertionError(f"{name}: untested control {key}: {type(w)}")
+        assert_finite(lab)
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_all_sliders_at_zero_together(name):
+    """Zero vectors, zero matrices, zero rates: the degenerate corner of every lab."""
+    lab = getattr(labs, name).build()
+    with lab.refresh.hold():
+        for w in lab.controls.values():
+            if isinstance(w, widgets.FloatSlider | widgets.IntSlider):
+                w.value = min(max(0, w.min), w.max)
+    assert_finite(lab)
+
+
+def test_lazy_aliases():
+    from mfml.labs import lab04
+
+    assert lab04.__name__ == "mfml.labs.lab04_matrix_transform"
+    assert set(labs.MODULES) == {f"lab{n:02d}" for n in range(1, 11)}
+    with pytest.raises(AttributeError):
+        labs.lab11  # noqa: B018
+
+
+def test_ipython_display_shows_once_per_cell(monkeypatch):
+    from mfml.labs import lab04
+
+    shown = []
+
+    class Shell:
+        execution_count = 7
+
+    monkeypatch.setattr(c, "_shell", lambda: Shell)
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    lab = lab04.show()
+    assert shown == [lab.root]
+    lab._ipython_display_()  # `lab04.show()` as the last line of the same cell
+    assert shown == [lab.root]
+    Shell.execution_count = 8
+    lab._ipython_display_()  # `lab` in a later cell shows it again
+    assert shown == [lab.root, lab.root]
+
+
+# --- what each lab must show ------------------------------------------------------------------
+
+
+def test_lab01_log_domain_and_composition():
+    lab = labs.lab01.build()
+    lab.controls["f"].value = "log x (logarithm)"
+    assert "undefined on part of the window" in lab.status.value
+    assert np.all(lab.marks["y"].x > 0)
+    lab.controls["g"].value = "eˣ (exponential)"
+    assert lab.marks["composition"].x.size > 0
+    x, comp = lab.values["x"], lab.values["composition"]
+    ok = x > 0
+    assert np.allclose(comp[ok], x[ok])  # exp(log x) = x where log is defined
+    lab.controls["g"].value = labs.lab01.NONE
+    assert lab.marks["composition"].x.size == 0
+    assert lab.values["composition"] is None
+
+
+def test_lab02_parallel_vectors_span_a_line():
+    lab = labs.lab02.build()
+    assert not lab.marks["span"].visible
+    lab.controls["v1"].value = 0.4
+    lab.controls["v2"].value = 0.1
+    assert lab.values["span"] == "line"
+    assert lab.marks["span"].visible
+    assert "span only the dashed line" in lab.status.value
+    for key in ("u1", "u2", "v1", "v2"):
+        lab.controls[key].value = 0.0
+    assert lab.values["span"] == "point"
+
+
+def test_lab03_orthogonal_and_zero():
+    lab = labs.lab03.build()
+    lab.controls["angle_u"].value = lab.controls["angle_v"].value + 90
+    assert abs(lab.values["dot"]) < 1e-9
+    assert "orthogonal" in lab.status.value
+    lab.controls["length_v"].value = 0
+    assert "undefined" in lab.status.value and "no direction" in lab.status.value
+    assert not lab.marks["right angle"].visible
+
+
+def test_lab04_singular_collapses_the_square():
+    lab = labs.lab04.build()
+    lab.controls["preset singular"].click()
+    assert lab.values["det"] == 0.0
+    sq = lab.values["square"]
+    assert labs.lab04.polygon_area(sq) == pytest.approx(0.0)
+    assert "no inverse" in lab.status.value
+    lab.controls["preset reflect"].click()
+    assert lab.values["det"] == -1.0 and "orientation flips" in lab.status.value
+    lab.controls["preset shear"].click()
+    assert lab.values["det"] == 1.0
+    assert lab.marks["square"].fill_colors == [c.BLUE]
+
+
+def test_lab05_presets_classify():
+    lab = labs.lab05.build()
+    expected = {
+        "one solution": "one",
+        "no solution": "none",
+        "infinitely many": "infinitely many",
+        "ill-conditioned": "one",
+    }
+    for preset, kind in expected.items():
+        lab.controls[f"preset {preset}"].click()
+        assert lab.values["kind"] == kind
+    assert lab.values["condition"] == pytest.approx(42.08, abs=0.01)
+    lab.controls["preset no solution"].click()
+    lab.controls["b2"].value = 1.0
+    assert lab.values["kind"] == "infinitely many"
+
+
+def test_lab06_rotation_has_no_eigen_directions():
+    lab = labs.lab06.build()
+    lab.controls["t"].value = 45
+    assert "Lined up" in lab.status.value
+    lab.controls["preset rotation"].click()
+    assert lab.values["kind"] == "none"
+    assert not lab.marks["eigen lines"].visible and not lab.marks["zeros"].visible
+    lab.controls["preset projection"].click()
+    lab.controls["t"].value = 90
+    assert "null space" in lab.status.value
+
+
+def test_lab07_first_axis_maximises_variance():
+    lab = labs.lab07.build()
+    lab.controls["to_pc1"].click()
+    assert lab.values["variance"] == pytest.approx(lab.values["eigenvalues"][0])
+    assert lab.values["error"] == pytest.approx(lab.values["eigenvalues"][1])
+    before = np.array(lab.marks["points"].x, copy=True)
+    lab.controls["new_sample"].click()
+    assert not np.array_equal(before, lab.marks["points"].x)
+    lab.controls["rho"].value = 0
+    lab.controls["sy"].value = lab.controls["sx"].value
+    assert "round" in lab.status.value
+
+
+def test_lab08_round_off_is_reported():
+    lab = labs.lab08.build()
+    lab.controls["h"].value = 1e-16
+    assert lab.values["regime"] == "cancelled"
+    assert "cancellation" in lab.status.value
+    assert lab.values["forward"] == 0.0
+    lab.controls["h"].value = 1e-12
+    assert lab.values["regime"] == "round-off"
+    lab.controls["h"].value = 1e-2
+    assert lab.values["regime"] == "truncation"
+
+
+def test_lab09_divergence_is_clipped_and_reported():
+    lab = labs.lab09.build()
+    assert not lab.values["diverged"]
+    lab.controls["lr"].value = 0.21
+    assert lab.values["diverged"]
+    assert "Diverged" in lab.status.value
+    path = lab.marks["path"]
+    assert np.all(np.abs(path.x) <= labs.lab09.EXTENT) and np.all(np.abs(path.y) <= 2.5)
+    lab.controls["lr"].value = 10**0.5
+    assert lab.values["diverged"] and "Diverged" in lab.status.value
+    assert_finite(lab)
+    lab.controls["loss"].value = "Rosenbrock"
+    assert lab.controls["lr"].value == pytest.approx(labs.lab09.LOSSES["Rosenbrock"].lr)
+    assert (lab.controls["x0"].value, lab.controls["y0"].value) == (-1.5, 2.0)
+    assert not lab.values["diverged"]
+
+
+def test_lab10_dragging_points_moves_the_minimum():
+    lab = labs.lab10.build()
+    contours = np.array(lab.marks["contours"].x, copy=True)
+    best = lab.values["best"]
+    y = np.array(lab.marks["points"].y, copy=True)
+    y[-1] -= 4.0  # drag the last point down
+    lab.marks["points"].y = y
+    assert lab.values["best"] != best
+    assert not np.array_equal(contours, lab.marks["contours"].x)
+    lab.controls["fit"].click()
+    assert (lab.values["w"], lab.values["b"]) == lab.values["best"]
+    assert np.allclose(lab.values["gradient"], 0, atol=1e-9)
+    assert_finite(lab)
+    lab.marks["points"].x = np.full(y.size, 2.0)  # all x equal: no unique minimum
+    assert "All x are equal" in lab.status.value
+    assert_finite(lab)
