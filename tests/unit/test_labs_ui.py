@@ -26,6 +26,7 @@ def assert_finite(lab):
                 assert data.dtype.kind in "fiu", (mark, name, data.dtype)
                 assert np.all(np.isfinite(data)), (lab, mark, name)
     assert lab.status.value.strip()
+    assert c.Lab.ERROR_TEXT not in lab.status.value, lab.status.value
     assert "nan" not in lab.status.value.lower().replace("nanosecond", "")
 
 
@@ -123,6 +124,17 @@ def test_all_sliders_at_zero_together(name):
             if isinstance(w, widgets.FloatSlider | widgets.IntSlider):
                 w.value = min(max(0, w.min), w.max)
     assert_finite(lab)
+
+
+def test_an_error_in_an_update_is_shown_not_lost():
+    lab = labs.lab04.build()
+
+    def broken():
+        raise ValueError("boom")
+
+    lab.refresh.fn = broken
+    lab.primary.value = 2.0
+    assert c.Lab.ERROR_TEXT in lab.status.value and "boom" in lab.status.value
 
 
 def test_lazy_aliases():

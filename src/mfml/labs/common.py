@@ -469,15 +469,29 @@ def set_data(mark: bq.Mark, **data) -> None:
 
 class Refresh:
     """Calls `fn` on every control change, except inside `hold()`, which calls it once at the
-    end (so a preset that sets four sliders redraws once)."""
+    end (so a preset that sets four sliders redraws once).
+
+    If `fn` raises, the error goes to `on_error` (the Lab shows it in its status line) instead
+    of disappearing into the browser console while the figure silently stops following.
+    """
 
     def __init__(self, fn: Callable[[], None]):
         self.fn = fn
+        self.on_error: Callable[[Exception], None] | None = None
         self._held = 0
+
+    def _run(self) -> None:
+        if self.on_error is None:
+            self.fn()
+            return
+        try:
+            self.fn()
+        except Exception as exc:  # noqa: BLE001 - shown to the learner, never swallowed
+            self.on_error(exc)
 
     def __call__(self, change=None) -> None:
         if not self._held:
-            self.fn()
+            self._run()
 
     @contextmanager
     def hold(self):
@@ -487,7 +501,7 @@ class Refresh:
         finally:
             self._held -= 1
         if not self._held:
-            self.fn()
+            self._run()
 
 
 def _shell():
@@ -539,10 +553,19 @@ class Lab:
         )
         self.root.add_class(ROOT_CLASS)
         self._shown_in = None
+        refresh.on_error = self._show_error
         for name, w in controls.items():
             if isinstance(w, widgets.ValueWidget) and name not in unwired:
                 w.observe(refresh, names="value")
         refresh()
+
+    ERROR_TEXT = "Something went wrong in this lab"
+
+    def _show_error(self, exc: Exception) -> None:
+        self.status.value = (
+            f'<b style="color:#d62728">{self.ERROR_TEXT}:</b> {type(exc).__name__}: {exc}. '
+            "Move a control to try again; if it persists, please report it."
+        )
 
     @property
     def primary(self) -> widgets.Widget:
