@@ -2,8 +2,8 @@
 
 Usage: python scripts/execute.py SOURCE [SOURCE ...]   (MyST .md or .ipynb)
 
-A problem is an error output, or anything written to stderr (warnings included): what a
-learner would see as a red box in the browser. Exit status 1 if any notebook has one.
+A problem is an error output, anything written to stderr (warnings included), which a
+learner would see as a red box in the browser, or a figure shown as text instead of drawn. Exit status 1 if any notebook has one.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ def problems_in(nb: nbformat.NotebookNode, name: str) -> list[Problem]:
                 found.append(Problem(name, number, "error", text))
             elif out.output_type == "stream" and out.name == "stderr":
                 found.append(Problem(name, number, "stderr", out.text))
+            elif out.output_type == "display_data" and set(out.data) == {"text/plain"}:
+                if out.data["text/plain"].startswith("<Figure"):
+                    text = "a figure was shown as text, not drawn"
+                    found.append(Problem(name, number, "figure", text))
     return found
 
 
