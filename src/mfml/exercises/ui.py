@@ -83,7 +83,8 @@ class ExerciseUI:
 
     def _on_solution(self, _button) -> None:
         if self.exercise.can_reveal():
-            self.confirm_button.layout.display = None
+            # an explicit value: the front end ignores None and would keep it hidden
+            self.confirm_button.layout.display = "inline-block"
 
     def _on_confirm(self, _button) -> None:
         text = self.exercise.solution(confirm=True)
