@@ -119,15 +119,19 @@ def test_hints_gating_feedback_and_reveal(page, base_url):
     first_code_line = exercise["solution"]["code"].strip().splitlines()[0]
     assert first_code_line.split("#")[0].strip() in shown
 
-    page.evaluate(SET_AND_RUN, {"match": wrong["code"].splitlines()[0],
-                                "source": exercise["solution"]["code"]})
+    page.evaluate(
+        SET_AND_RUN,
+        {"match": wrong["code"].splitlines()[0], "source": exercise["solution"]["code"]},
+    )
     feedback = page.evaluate(SET_AND_RUN, {"match": f'ex("{eid}").check', "source": None})
     assert "correct" in feedback.lower()
 
     # Progress lives in the learner's browser storage: a reload keeps it.
     page.reload()
     open_notebook(page, base_url, NOTEBOOK)
-    out = page.evaluate(KERNEL_STDOUT, f'from mfml.exercises import ex\nprint(ex("{eid}").progress())')
+    out = page.evaluate(
+        KERNEL_STDOUT, f'from mfml.exercises import ex\nprint(ex("{eid}").progress())'
+    )
     assert "ERROR" not in out, out
     assert "'revealed'" in out or "'correct'" in out, out
     assert f"'hints_used': {min(2, total)}" in out, out

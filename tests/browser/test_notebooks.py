@@ -12,8 +12,13 @@ SITE = Path(__file__).resolve().parents[2] / "build" / "site"
 
 
 def site_notebooks() -> list[str]:
+    """Chapters, guides and exercise sets; labs run in test_labs.py, with a slider moved."""
     files = SITE / "files"
-    return sorted(p.relative_to(files).as_posix() for p in files.rglob("*.ipynb"))
+    return sorted(
+        p.relative_to(files).as_posix()
+        for p in files.rglob("*.ipynb")
+        if p.relative_to(files).parts[0] != "labs"
+    )
 
 
 @pytest.mark.browser
