@@ -2,8 +2,9 @@
 
 Usage: python scripts/execute.py SOURCE [SOURCE ...]   (MyST .md or .ipynb)
 
-A problem is an error output, anything written to stderr (warnings included), which a
-learner would see as a red box in the browser, or a figure shown as text instead of drawn. Exit status 1 if any notebook has one.
+A problem is an error output or anything written to stderr (warnings included), which a
+learner would see as a red box in the browser, or a figure shown as text instead of drawn.
+Exit status 1 if any notebook has one.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ WATCH_FIGURE = """
     const observer = new MutationObserver(() => {
       if (figure.innerHTML !== before) { observer.disconnect(); resolve(performance.now() - t0); }
     });
-    observer.observe(figure, {subtree: true, attributes: true, childList: true, characterData: true});
+    const what = {subtree: true, attributes: true, childList: true, characterData: true};
+    observer.observe(figure, what);
     setTimeout(() => { observer.disconnect(); resolve(null); }, 15000);
   });
 }
