@@ -1,9 +1,10 @@
 """Measure what a learner waits for, on our site and on a stock JupyterLite build.
 
 For each site, with a cold browser profile, median of 3 runs: time to UI ready (the notebook
-view open), kernel ready (idle), first NumPy output (the first cell's result shown), and
-bytes transferred. The stock build has the same notebook and the same Pyodide files, and
-JupyterLite's default settings. Prints both and their ratio; writes build/bench.json.
+view open), kernel ready (idle), first NumPy output (the first result shown), and
+bytes transferred. The stock build has the same notebook ("Start here", the first a learner
+opens), the same Pyodide files, and JupyterLite's default settings.
+Prints both and their ratio; writes build/bench.json.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
@@ -27,44 +26,28 @@ from notebook import WAIT_FOR_KERNEL, WAIT_FOR_PANEL  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "site"
 BENCH = ROOT / "build" / "bench"
-NOTEBOOK = "bench/first-output.ipynb"
+NOTEBOOK = "chapters/start-here.ipynb"  # the first notebook a learner opens
 RUNS = 3
-FIRST_CELL = "import numpy as np\nnp.arange(10).sum()"
 
 FIRST_OUTPUT = """
 async (timeoutMs) => {
   const app = window.jupyterapp;
   const panel = app.shell.currentWidget;
-  await app.commands.execute('notebook:run-all-cells');
+  app.commands.execute('notebook:run-all-cells');
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   const start = performance.now();
+  const cells = panel.content.model.cells;
   while (performance.now() - start < timeoutMs) {
-    const cell = panel.content.model.cells.get(0);
-    const outputs = cell.outputs.toJSON();
-    if (outputs.some(o => o.output_type === 'execute_result')) return performance.now();
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells.get(i);
+      const outputs = cell.type === 'code' ? cell.outputs.toJSON() : [];
+      if (outputs.some(o => o.output_type === 'execute_result')) return performance.now();
+    }
     await sleep(20);
   }
   return null;
 }
 """
-
-
-def bench_notebook() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(FIRST_CELL, id="first")]
-    nb.metadata["kernelspec"] = {
-        "name": "python",
-        "display_name": "Python (Pyodide)",
-        "language": "python",
-    }
-    return nb
-
-
-def add_bench_notebook(site: Path) -> None:
-    """The same tiny notebook in both sites, served as a file (not indexed: opened by path)."""
-    folder = site / "files" / "bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(bench_notebook(), folder / "first-output.ipynb")
 
 
 def build_stock_site() -> Path:
@@ -73,8 +56,9 @@ def build_stock_site() -> Path:
     out = BENCH / "stock-site"
     shutil.rmtree(lite, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    (lite / "files" / "bench").mkdir(parents=True)
-    nbformat.write(bench_notebook(), lite / "files" / "bench" / "first-output.ipynb")
+    notebook = lite / "files" / NOTEBOOK
+    notebook.parent.mkdir(parents=True)
+    shutil.copy(SITE / "files" / NOTEBOOK, notebook)
     shutil.copytree(SITE / "static" / "pyodide", lite / "static" / "pyodide")
     subprocess.run(
         [
@@ -125,8 +109,8 @@ def measure_once(browser, url: str) -> dict:
     page.goto(f"{url}notebooks/index.html?path={NOTEBOOK}")
     assert page.evaluate(WAIT_FOR_PANEL), "the notebook view did not open"
     ui = page.evaluate("() => performance.now()")
-    kernel = page.evaluate(WAIT_FOR_KERNEL, 180_000)
-    first = page.evaluate(FIRST_OUTPUT, 180_000)
+    kernel = page.evaluate(WAIT_FOR_KERNEL, 90_000)
+    first = page.evaluate(FIRST_OUTPUT, 90_000)
     page.wait_for_timeout(500)  # let late requests settle before counting bytes
     context.close()
     if kernel is None or first is None:
@@ -164,15 +148,11 @@ def main() -> int:
         print("no Chromium: set $CHROMIUM or install chromium", file=sys.stderr)
         return 1
     BENCH.mkdir(parents=True, exist_ok=True)
-    ours = BENCH / "course-site"
-    shutil.rmtree(ours, ignore_errors=True)
-    shutil.copytree(SITE, ours)
-    add_bench_notebook(ours)
     stock = build_stock_site()
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
-        results = {"course": measure(browser, ours), "stock": measure(browser, stock)}
+        results = {"course": measure(browser, SITE), "stock": measure(browser, stock)}
         browser.close()
 
     rows = [

@@ -61,6 +61,14 @@ class BuildError(Exception):
     """Bad input: the message names the file."""
 
 
+def course_version() -> str:
+    """The commit the site is built from: a learner's copy records it, to tell them of updates."""
+    out = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return out.stdout.strip() or "unversioned"
+
+
 def source_date_epoch() -> int:
     """The last commit's time, so two builds of one commit are byte-identical."""
     if "SOURCE_DATE_EPOCH" in os.environ:
@@ -264,7 +272,7 @@ def build(bank: Path, clean: bool = True) -> None:
 
     print("[build] course files", flush=True)
     course = yaml.safe_load((ROOT / "course.yml").read_text())
-    site_post.finish(SITE, course, notebooks, exercises)
+    site_post.finish(SITE, course, notebooks, exercises, course_version())
     print(f"[build] done: {SITE}", flush=True)
 
 

@@ -36,7 +36,7 @@ def mark_read_only(site: Path) -> int:
     return count
 
 
-def manifest(course: dict, notebooks: list[dict], exercises: list[dict]) -> dict:
+def manifest(course: dict, notebooks: list[dict], exercises: list[dict], version: str) -> dict:
     week_of_chapter = {c: w["number"] for w in course["weeks"] for c in w["chapters"]}
     week_of_lab = {lab: w["number"] for w in course["weeks"] for lab in w["labs"]}
     part_of = {c: p["number"] for p in course["parts"] for c in p["chapters"]}
@@ -77,6 +77,7 @@ def manifest(course: dict, notebooks: list[dict], exercises: list[dict]) -> dict
     ]
     return {
         "title": course["title"],
+        "version": version,
         "counts": {
             "chapters": len(chapters),
             "labs": len(labs),
@@ -93,9 +94,11 @@ def manifest(course: dict, notebooks: list[dict], exercises: list[dict]) -> dict
     }
 
 
-def finish(site: Path, course: dict, notebooks: list[dict], exercises: list[dict]) -> dict:
+def finish(
+    site: Path, course: dict, notebooks: list[dict], exercises: list[dict], version: str
+) -> dict:
     read_only = mark_read_only(site)
-    data = manifest(course, notebooks, exercises)
+    data = manifest(course, notebooks, exercises, version)
     (site / "course.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     home_page.write(site, data)
     print(f"[build] {read_only} course files read-only; course.json: {data['counts']}")

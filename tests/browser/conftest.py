@@ -16,7 +16,8 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "build" / "site"
+# MFML_SITE lets several people test their own builds side by side (build_site.py --build-dir)
+SITE = Path(os.environ.get("MFML_SITE", ROOT / "build" / "site")).resolve()
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 sys.path.insert(0, str(ROOT / "scripts"))
 

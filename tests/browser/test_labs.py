@@ -8,10 +8,10 @@ import statistics
 from pathlib import Path
 
 import pytest
+from conftest import SITE
 from notebook import open_notebook, run_all
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "build" / "site"
 TIMINGS = ROOT / "build" / "test-artifacts" / "lab-updates"
 BUDGET_MS = 200
 MOVES = 5

@@ -3,12 +3,9 @@ output, nothing on stderr and no request leaving the machine."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SITE
 from notebook import open_notebook, run_all
-
-SITE = Path(__file__).resolve().parents[2] / "build" / "site"
 
 
 def site_notebooks() -> list[str]:
