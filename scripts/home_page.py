@@ -1,21 +1,34 @@
 """The course home page (build/site/index.html), generated from course.json at build time.
 
 Every count and list on it comes from the manifest; nothing is typed in. It loads no asset
-from outside the site.
+from outside the site: its one script, home.js (progress, export/import, embed snippets, the
+offline download's size), is copied beside it into static/mfml/.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
+import shutil
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
+
+ASSETS = Path(__file__).resolve().parent / "site_assets"
+SCRIPT = "static/mfml/home.js"  # where home.js lands in the site
+DOWNLOAD = "download/mfml-course.zip"  # written there by make_zip.py, after the site
+DEFAULT_STORAGE = "mfml-course-v1"
+# The exercise engine's levels (src/mfml/exercises/spec.py), shortened for column heads.
+LEVELS = {1: "Recall", 2: "Apply", 3: "Derive", 4: "Research"}
+LEVEL_NAMES = {1: "Recall", 2: "Apply", 3: "Derive and analyse", 4: "Research thinking"}
+DONE_STATUSES = ("correct", "self_assessed")
 
 THREADS = [
     (
         "Linear algebra leads to architecture",
-        "A neural layer is <code>Wx + b</code>; shapes, matrix products and rank are the language "
-        "of every model, from embeddings to attention.",
+        "A neural layer is <code>Wx&nbsp;+&nbsp;b</code>; shapes, matrix products and rank are "
+        "the language of every model, from embeddings to attention.",
     ),
     (
         "Calculus leads to learning",
@@ -26,39 +39,144 @@ THREADS = [
 ]
 
 CSS = """
-:root { --ink:#1d2330; --muted:#5b6475; --accent:#2457c5; --line:#e3e6ee; --bg:#fafbfd; }
+:root { --ink:#1b2130; --muted:#5a6374; --accent:#2152b8; --accent-soft:#e8eefb;
+        --line:#e1e5ee; --bg:#f6f7fb; --card:#fff; --ok:#1d7f4e; --warn:#8a5a00; }
 * { box-sizing: border-box; }
+html { scroll-behavior: smooth; }
 body { margin:0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       color: var(--ink); background: var(--bg); }
-main { max-width: 980px; margin: 0 auto; padding: 28px 20px 60px; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 6px; }
-h2 { font-size: 1.25rem; margin: 36px 0 10px; border-bottom: 1px solid var(--line);
-     padding-bottom: 6px; }
-h3 { font-size: 1.02rem; margin: 18px 0 6px; }
+       color: var(--ink); background: var(--bg); -webkit-text-size-adjust: 100%; }
+header.hero { background: linear-gradient(135deg, #1c3f8f, #2f6bd8); color: #fff; }
+header.hero .wrap { padding-top: 34px; padding-bottom: 26px; }
+.wrap { max-width: 1040px; margin: 0 auto; padding-left: 24px; padding-right: 24px; }
+h1 { font-size: 2.05rem; line-height: 1.18; margin: 0 0 10px; letter-spacing: -.01em; }
+.hero .lead { color: #e4ecff; max-width: 48em; margin: 0 0 16px; }
+.counts { display:flex; flex-wrap:wrap; gap:10px; margin: 0 0 18px; padding:0; list-style:none; }
+.counts li { background: rgba(255,255,255,.14); border:1px solid rgba(255,255,255,.28);
+             border-radius: 999px; padding: 4px 14px; }
+.counts b { font-size: 1.15rem; margin-right: 3px; }
+.actions { display:flex; flex-wrap:wrap; gap:10px; }
+.btn { display:inline-block; font: inherit; font-size: .95rem; cursor: pointer;
+       border-radius: 8px; padding: 7px 14px; border: 1px solid var(--accent);
+       background: var(--accent); color: #fff; text-decoration: none; line-height: 1.3; }
+.btn:hover { text-decoration: none; filter: brightness(1.08); }
+.btn.light { background: #fff; color: var(--accent); border-color: #fff; }
+.btn.ghost { background: var(--card); color: var(--accent); }
+.btn:focus-visible, a:focus-visible, select:focus-visible { outline: 3px solid #f5b400;
+       outline-offset: 2px; }
+nav.toc { background: var(--card); border-bottom: 1px solid var(--line); position: sticky;
+          top: 0; z-index: 2; }
+nav.toc ul { display:flex; gap: 4px 18px; margin:0 auto; padding: 9px 24px; list-style:none;
+             max-width: 1040px; overflow-x: auto; white-space: nowrap; font-size: .93rem; }
+main.wrap { padding-top: 8px; padding-bottom: 60px; }
+section { scroll-margin-top: 52px; }
+h2 { font-size: 1.35rem; margin: 38px 0 12px; }
+h3 { font-size: 1.04rem; margin: 0 0 8px; }
+p { margin: 0 0 12px; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
-.lead { color: var(--muted); margin: 0 0 14px; }
-.counts { display:flex; flex-wrap:wrap; gap:10px; margin: 14px 0 4px; padding:0; list-style:none; }
-.counts li { background:#fff; border:1px solid var(--line); border-radius:8px; padding:8px 14px; }
-.counts b { font-size:1.3rem; margin-right:4px; }
-.threads { display:grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap:12px; }
-.card { background:#fff; border:1px solid var(--line); border-radius:10px; padding:12px 16px; }
-.card h3 { margin-top: 0; }
-table { width:100%; border-collapse: collapse; background:#fff; }
-th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line);
-         vertical-align: top; }
-th { font-size:.85rem; color: var(--muted); font-weight:600; }
-.progress { font-variant-numeric: tabular-nums; white-space: nowrap; }
-ol.chapters { margin: 4px 0 0; padding-left: 0; list-style: none; }
-ol.chapters li { padding: 3px 0; }
-.num { display:inline-block; min-width: 2.2em; color: var(--muted);
-       font-variant-numeric: tabular-nums; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em;
+       background: #eef1f7; border-radius: 4px; padding: 1px 4px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 12px;
+        padding: 16px 18px; }
+.grid { display:grid; gap: 14px; grid-template-columns: repeat(auto-fill, minmax(290px, 1fr)); }
+.threads { grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); }
+.threads p { margin: 0; color: var(--muted); }
+.muted, .small { color: var(--muted); }
+.small { font-size: .88rem; }
 .soon { color: var(--muted); }
-.small { font-size: .88rem; color: var(--muted); }
-@media (max-width: 600px) {
-  main { padding: 18px 14px 40px; }
-  h1 { font-size: 1.45rem; }
-  th:nth-child(3), td:nth-child(3) { display:none; }
+.tag { display:inline-block; font-size: .76rem; border-radius: 999px; padding: 1px 8px;
+       background: #eef1f7; color: var(--muted); vertical-align: 1px; white-space: nowrap; }
+/* progress: a bar and a percentage */
+.meter { display:flex; align-items:center; gap: 8px; min-width: 118px; }
+.bar { flex: 1; height: 8px; border-radius: 99px; background: #e6e9f1; overflow: hidden;
+       min-width: 56px; }
+.bar i { display:block; height: 100%; width: 0; background: var(--ok); border-radius: 99px;
+         transition: width .3s; }
+.pct { font-variant-numeric: tabular-nums; font-size: .9rem; min-width: 3.2em;
+       text-align: right; }
+.pct.none { color: var(--muted); }
+/* the eight weeks */
+ol.weeks { list-style:none; margin:0; padding:0; display:grid; gap: 10px; }
+.week { display:grid; grid-template-columns: 64px 1fr 170px; gap: 6px 16px; align-items:center;
+        padding: 12px 16px; }
+.week .no { align-self: start; font-weight: 700; color: var(--accent); font-size: .95rem; }
+.week .no span { display:block; font-size: 1.5rem; line-height: 1; }
+.week .what b { display:block; }
+.week .items { font-size: .93rem; }
+.week .items > * + *::before { content: " · "; color: var(--muted); }
+/* parts and chapters */
+.parts { grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); }
+ol.chapters { list-style:none; margin:0; padding:0; }
+ol.chapters li { display:grid; grid-template-columns: 2.1em 1fr 132px; gap: 2px 10px;
+                 padding: 7px 0; border-top: 1px solid var(--line); align-items: start; }
+ol.chapters li:first-child { border-top: 0; }
+.num { color: var(--muted); font-variant-numeric: tabular-nums; }
+.sub { display:block; font-size: .86rem; color: var(--muted); }
+.coming .sub { display:inline; margin-left: 6px; }
+.coming .sub::before { content: "· "; }
+.short { display: none; }
+.meter.none .bar { opacity: .45; }
+a.btn[aria-disabled="true"] { background: #eef1f7; color: var(--muted); border-color: #d5dae5;
+       cursor: default; }
+details.how { margin-top: 12px; }
+details.how summary { cursor: pointer; color: var(--accent); }
+details.how ul { margin: 8px 0 0; padding-left: 1.2em; }
+/* labs */
+.labs { grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); }
+.labs .card { padding: 12px 14px; }
+.labs .card b { display:block; font-size: .8rem; color: var(--muted); font-weight: 600;
+                text-transform: uppercase; letter-spacing: .04em; }
+/* tables */
+.scroll { overflow-x: auto; }
+table { width:100%; border-collapse: collapse; background: var(--card); font-size: .94rem; }
+th, td { text-align:left; padding: 7px 10px; border-bottom: 1px solid var(--line);
+         vertical-align: top; }
+th { font-size: .8rem; color: var(--muted); font-weight: 600; text-transform: uppercase;
+     letter-spacing: .03em; }
+#exercise-table td:first-child a { white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+tfoot td { font-weight: 600; border-bottom: 0; }
+/* progress tools, download, embed */
+.tools { display:flex; flex-wrap:wrap; gap: 10px; align-items: center; margin: 10px 0; }
+.visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden;
+                   clip: rect(0 0 0 0); white-space: nowrap; }
+.notice { border-left: 4px solid var(--accent); background: var(--accent-soft);
+          padding: 10px 14px; border-radius: 6px; margin: 10px 0; }
+.notice.error { border-color: #b3261e; background: #fdecea; }
+.notice.warn { border-color: #c88a00; background: #fff6dd; }
+.notice.ok { border-color: var(--ok); background: #e6f5ec; }
+.notice:empty { display: none; }
+ol.steps { padding-left: 1.3em; margin: 0 0 10px; }
+ol.steps li { margin: 4px 0; }
+label.field { display:block; font-size: .86rem; color: var(--muted); margin: 10px 0 4px; }
+select, textarea, input.url { width: 100%; font: inherit; font-size: .9rem; padding: 7px 9px;
+       border: 1px solid #c9cfdc; border-radius: 8px; background: #fff; color: var(--ink); }
+textarea, input.url { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+       font-size: .82rem; }
+textarea { resize: vertical; min-height: 5.4em; }
+.row { display:flex; gap: 8px; align-items: flex-start; }
+.row > :first-child { flex: 1; min-width: 0; }
+footer { color: var(--muted); font-size: .88rem; border-top: 1px solid var(--line);
+         margin-top: 40px; padding-top: 14px; }
+@media (max-width: 760px) {
+  .wrap { padding-left: 16px; padding-right: 16px; }
+  nav.toc ul { padding: 8px 16px; }
+  header.hero .wrap { padding-top: 24px; padding-bottom: 20px; }
+  h1 { font-size: 1.55rem; }
+  h2 { font-size: 1.2rem; margin-top: 30px; }
+  .parts { grid-template-columns: 1fr; }
+  .week { grid-template-columns: 48px 1fr; padding: 12px 14px; }
+  .week .meter { grid-column: 2; }
+  .week .items > * { display: block; padding: 1px 0; }
+  .week .items > * + *::before { content: none; }
+  .sub.title, .long { display: none; }
+  .short { display: inline; }
+  ol.chapters li { grid-template-columns: 2em 1fr; }
+  ol.chapters li .meter { grid-column: 2; max-width: 220px; }
+  .card { padding: 14px; }
+  th.opt, td.opt { display: none; }
+  .row { flex-direction: column; }
+  .row > * { width: 100%; }
 }
 """
 
@@ -68,69 +186,190 @@ def notebook_url(path: str) -> str:
     return f"notebooks/index.html?path={quote(path)}"
 
 
-def link(path: str | None, text: str) -> str:
-    if not path:
-        return f'<span class="soon">{html.escape(text)} (coming)</span>'
-    return f'<a href="{notebook_url(path)}">{html.escape(text)}</a>'
+def esc(text: object) -> str:
+    return html.escape(str(text))
 
 
-def render(course: dict) -> str:
+def meter(attribute: str, key: object, label: str) -> str:
+    """A progress bar and percentage that home.js fills; 0% until it has read the progress."""
+    return (
+        f'<span class="meter" title="{esc(label)}"><span class="bar"><i></i></span>'
+        f'<span class="pct" {attribute}="{esc(key)}">0%</span></span>'
+    )
+
+
+def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
     counts = course["counts"]
     chapters = {c["number"]: c for c in course["chapters"]}
     labs = {lab["number"]: lab for lab in course["labs"]}
     sets = {s["chapter"]: s for s in course["exercise_sets"]}
+    by_chapter: dict[int, list[dict]] = {}
+    for ex in course["exercises"]:
+        by_chapter.setdefault(ex["chapter"], []).append(ex)
+    version = course.get("version", "")
 
-    def chapter_link(n: int) -> str:
+    def chapter_title(n: int) -> str:
         c = chapters.get(n)
-        return link(c["path"] if c else None, f"{n}. {c['title']}" if c else f"Chapter {n}")
+        return c["title"] if c else f"Chapter {n}"
 
-    def lab_link(n: int) -> str:
+    def chapter_link(n: int, label: str | None = None) -> str:
+        c = chapters.get(n)
+        text = label or (f"{n}. {c['title']}" if c else f"Chapter {n}")
+        if not c:
+            return f'<span class="soon" data-coming-chapter="{n}">{esc(text)} (coming)</span>'
+        return f'<a href="{notebook_url(c["path"])}" data-chapter="{n}">{esc(text)}</a>'
+
+    def set_link(n: int, label: str | None = None) -> str:
+        s = sets[n]
+        text = label or f"{s['count']} exercises"
+        return f'<a href="{notebook_url(s["path"])}" data-set="{n}">{esc(text)}</a>'
+
+    def lab_link(n: int, label: str | None = None) -> str:
         lab = labs.get(n)
-        return link(lab["path"] if lab else None, f"Lab {n}: {lab['title']}" if lab else f"Lab {n}")
+        if not lab:
+            return f'<span class="soon">Lab {n} (coming)</span>'
+        text = label or f"Lab {n}: {lab['title']}"
+        return f'<a href="{notebook_url(lab["path"])}" data-lab="{n}">{esc(text)}</a>'
 
-    week_rows = []
+    # ------------------------------------------------------------ the eight weeks
+    weeks = []
     for w in course["weeks"]:
-        items = [chapter_link(n) for n in w["chapters"]] + [lab_link(n) for n in w["labs"]]
+        items = []
+        for n in w["chapters"]:
+            title = f"Ch. {n} " + (chapters[n]["title"] if n in chapters else "")
+            extra = f" <small>({set_link(n, 'exercises')})</small>" if n in sets else ""
+            items.append(f"<span>{chapter_link(n, title.strip())}{extra}</span>")
+        items += [lab_link(n) for n in w["labs"]]
         if w.get("capstone"):
-            items.append('<span class="soon">Capstone: linear regression from scratch</span>')
-        week_rows.append(
-            f'<tr data-week="{w["number"]}"><td>{w["number"]}</td>'
-            f"<td><b>{html.escape(w['title'])}</b><br>{' · '.join(items)}</td>"
-            f'<td class="progress" data-week-progress="{w["number"]}">0%</td></tr>'
+            items.append('<a href="#capstone" class="soon">Capstone (coming)</a>')
+        total = sum(len(by_chapter.get(n, [])) for n in w["chapters"])
+        label = f"{total} exercises this week" if total else "no exercises yet this week"
+        weeks.append(
+            f'<li class="card week" data-week="{w["number"]}">'
+            f'<div class="no">Week<span>{w["number"]}</span></div>'
+            f'<div class="what"><b>{esc(w["title"])}</b>'
+            f'<span class="items">{"".join(items)}</span></div>'
+            f"{meter('data-week-progress', w['number'], label)}</li>"
         )
 
+    # ------------------------------------------------------------ parts and chapters
     parts = []
     for p in course["parts"]:
-        rows = "".join(
-            f'<li><span class="num">{n}.</span>{chapter_link(n).replace(f"{n}. ", "", 1)}'
-            + (
-                f' · <a href="{notebook_url(sets[n]["path"])}">{sets[n]["count"]} exercises</a>'
-                if n in sets
-                else ""
+        rows = []
+        for n in p["chapters"]:
+            sub = []
+            if n in sets:
+                sub.append(set_link(n))
+            if n in chapters and chapters[n].get("week"):
+                sub.append(f"week {chapters[n]['week']}")
+            elif n not in chapters:
+                week = next((w["number"] for w in course["weeks"] if n in w["chapters"]), None)
+                if week:
+                    sub.append(f"week {week}")
+            own = len(by_chapter.get(n, []))
+            coming = "" if n in chapters else ' class="coming"'
+            rows.append(
+                f'<li data-part-chapter="{n}"{coming}><span class="num">{n}.</span>'
+                f"<span>{chapter_link(n, chapter_title(n))}"
+                f'<span class="sub">{" · ".join(sub)}</span></span>'
+                + (meter("data-chapter-progress", n, f"{own} exercises") if own else "")
+                + "</li>"
             )
-            + "</li>"
-            for n in p["chapters"]
-        )
         parts.append(
-            f"<h3>Part {p['number']}. {html.escape(p['title'])}</h3>"
-            f'<ol class="chapters">{rows}</ol>'
+            f'<div class="card" data-part="{p["number"]}">'
+            f"<h3>Part {p['number']}. {esc(p['title'])}</h3>"
+            f'<ol class="chapters">{"".join(rows)}</ol></div>'
         )
 
-    lab_items = "".join(f"<li>{lab_link(n)}</li>" for n in range(1, 11))
-    guides = " · ".join(link(g["path"], g["title"]) for g in course["guides"])
+    # ------------------------------------------------------------ labs
+    lab_cards = "".join(
+        f'<div class="card"><b>Lab {lab["number"]}'
+        + (f" · week {lab['week']}" if lab.get("week") else "")
+        + f"</b>{lab_link(lab['number'], lab['title'])}</div>"
+        for lab in course["labs"]
+    )
+
+    # ------------------------------------------------------------ exercises
+    level_heads = "".join(
+        f'<th class="n" title="Level {k}: {esc(LEVEL_NAMES[k])}"><span class="long">{esc(v)}</span>'
+        f'<span class="short">L{k}</span></th>'
+        for k, v in LEVELS.items()
+    )
+    exercise_rows = []
+    for s in course["exercise_sets"]:
+        n = s["chapter"]
+        levels = Counter(e["level"] for e in by_chapter.get(n, []))
+        auto = sum(1 for e in by_chapter.get(n, []) if e.get("automatic"))
+        title = chapters[n]["title"] if n in chapters else "(chapter coming)"
+        cells = "".join(
+            f'<td class="n" data-level-count="{n}-{k}">{levels.get(k, 0)}</td>' for k in LEVELS
+        )
+        exercise_rows.append(
+            f'<tr data-exercise-set="{n}"><td>{set_link(n, f"Chapter {n}")}'
+            f'<span class="sub title">{esc(title)}</span></td>'
+            f'<td class="n" data-set-count="{n}">{s["count"]}</td>{cells}'
+            f'<td class="n opt" data-auto-count="{n}">{auto}</td>'
+            f'<td class="n" data-chapter-done="{n}">0</td></tr>'
+        )
+    level_totals = Counter(e["level"] for e in course["exercises"])
+    total_cells = "".join(f'<td class="n">{level_totals.get(k, 0)}</td>' for k in LEVELS)
+    level_legend = "; ".join(f"<b>{k}</b> {esc(v)}" for k, v in LEVEL_NAMES.items())
+
+    # ------------------------------------------------------------ embedding
+    embed_groups = []
+    chapter_options = "".join(
+        f'<option value="{esc(c["path"])}" data-title="Chapter {c["number"]}: {esc(c["title"])}">'
+        f"Chapter {c['number']}: {esc(c['title'])}</option>"
+        for c in course["chapters"]
+    )
+    embed_groups.append(f'<optgroup label="Chapters">{chapter_options}</optgroup>')
+    lab_options = "".join(
+        f'<option value="{esc(lab["path"])}" data-title="Lab {lab["number"]}: {esc(lab["title"])}">'
+        f"Lab {lab['number']}: {esc(lab['title'])}</option>"
+        for lab in course["labs"]
+    )
+    embed_groups.append(f'<optgroup label="Labs">{lab_options}</optgroup>')
+    set_options = "".join(
+        f'<option value="{esc(s["path"])}" data-title="Exercises for chapter {s["chapter"]}">'
+        f"Exercises for chapter {s['chapter']}</option>"
+        for s in course["exercise_sets"]
+    )
+    embed_groups.append(f'<optgroup label="Exercise sets">{set_options}</optgroup>')
+    first = course["chapters"][0] if course["chapters"] else course["labs"][0]
+    first_url = notebook_url(first["path"])
+
+    guides = "".join(
+        f'<a class="btn light" href="{notebook_url(g["path"])}" data-guide>{esc(g["title"])}</a>'
+        for g in sorted(course["guides"], key=lambda g: g["title"] != "Start here")
+    )
     threads = "".join(f'<div class="card"><h3>{t}</h3><p>{d}</p></div>' for t, d in THREADS)
+    # What home.js needs: the exercise ids per chapter, the chapters of each week.
+    data = {
+        "storage": storage_name,
+        "version": version,
+        "download": DOWNLOAD,
+        "done": list(DONE_STATUSES),
+        "chapters": {str(n): [e["id"] for e in items] for n, items in sorted(by_chapter.items())},
+        "weeks": {str(w["number"]): w["chapters"] for w in course["weeks"]},
+    }
+    data_json = json.dumps(data, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    script = SCRIPT + (f"?v={quote(version)}" if version else "")
 
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(course["title"])}</title>
+<meta name="description" content="An open course for software engineers: the mathematics of
+machine learning, with notebooks, labs and self-checking exercises that run in the browser.">
+<title>{esc(course["title"])}</title>
 <style>{CSS}</style>
+<script type="application/json" id="mfml-home-data">{data_json}</script>
+<script src="{script}" defer></script>
 </head>
 <body>
-<main>
-<h1>{html.escape(course["title"])}</h1>
+<header class="hero"><div class="wrap">
+<h1>{esc(course["title"])}</h1>
 <p class="lead">For experienced software engineers who want mathematical fluency: open an ML
 paper, read every symbol, follow the derivation and reproduce the result in NumPy. Everything
 runs in your browser: nothing to install, nothing sent anywhere.</p>
@@ -138,29 +377,164 @@ runs in your browser: nothing to install, nothing sent anywhere.</p>
 <li><b data-count="chapters">{counts["chapters"]}</b> chapters</li>
 <li><b data-count="labs">{counts["labs"]}</b> interactive labs</li>
 <li><b data-count="exercises">{counts["exercises"]}</b> exercises with solutions</li>
-<li>a capstone</li>
+<li>a capstone (coming)</li>
 </ul>
-<p>Start with {guides}.</p>
+<div class="actions">{guides}</div>
+</div></header>
+<nav class="toc" aria-label="On this page"><ul>
+<li><a href="#plan">Plan</a></li>
+<li><a href="#progress">Progress</a></li>
+<li><a href="#parts">Chapters</a></li>
+<li><a href="#labs">Labs</a></li>
+<li><a href="#exercises">Exercises</a></li>
+<li><a href="#capstone">Capstone</a></li>
+<li><a href="#how">How to use</a></li>
+<li><a href="#offline">Offline</a></li>
+<li><a href="#embed">Embed</a></li>
+</ul></nav>
+<main class="wrap">
 
-<h2>Three threads</h2>
-<div class="threads">{threads}</div>
+<section id="threads" aria-labelledby="threads-h">
+<h2 id="threads-h">Three threads</h2>
+<div class="grid threads">{threads}</div>
+</section>
 
-<h2>The eight-week plan</h2>
-<table id="weeks"><thead><tr><th>Week</th><th>Chapters and labs</th><th>Progress</th></tr></thead>
-<tbody>{"".join(week_rows)}</tbody></table>
+<section id="plan" aria-labelledby="plan-h">
+<h2 id="plan-h">The eight-week plan</h2>
+<p class="muted">One week at a time: each week's chapters, their exercise sets and labs. The
+percentage is your progress through that week's exercises.</p>
+<ol class="weeks" id="weeks">{"".join(weeks)}</ol>
+</section>
 
-<h2>The five parts</h2>
-<div id="parts">{"".join(parts)}</div>
+<section id="progress" aria-labelledby="progress-h">
+<h2 id="progress-h">Your progress</h2>
+<div class="card">
+<p id="progress-summary">Your progress is kept by this browser, for this site only.</p>
+<p class="small" id="progress-definition">How it is counted: an exercise is <b>done</b> when its
+check said correct, or, for an open question, when you marked your answer against the model
+answer (self-assessed). A chapter's percentage is the share of its exercises done; a week's is
+the share of all the exercises of that week's chapters. Revealing a solution does not count as
+done.</p>
+<div class="tools">
+<button type="button" class="btn" id="export-progress">Export my progress</button>
+<label class="btn ghost" for="import-progress" id="import-label">Import progress</label>
+<input type="file" id="import-progress" class="visually-hidden"
+ accept=".json,application/json">
+</div>
+<p class="small">Export saves a file (JSON) you can import in another browser or on another
+computer. Import merges: for each exercise the better result is kept, nothing is lost.</p>
+<div class="notice" id="progress-message" role="status" aria-live="polite"></div>
+<div class="notice warn" id="storage-note" role="status"></div>
+</div>
+</section>
 
-<h2>The labs</h2>
-<ol class="chapters" id="labs">{lab_items}</ol>
+<section id="parts" aria-labelledby="parts-h">
+<h2 id="parts-h">The five parts</h2>
+<div class="grid parts">{"".join(parts)}</div>
+</section>
 
-<h2>How to use the course</h2>
-<p>Each chapter is a notebook: read it top to bottom and run each cell with Shift+Enter.
-Each chapter has an exercise notebook: write your answer, run the check, ask for a hint when
-stuck; solutions open only after you have tried. Course notebooks are read-only, so a new
-version of the course always reaches you.</p>
-<p class="small">Text CC BY 4.0 · code MIT.</p>
+<section id="labs" aria-labelledby="labs-h">
+<h2 id="labs-h">The labs</h2>
+<p class="muted">Interactive notebooks: move a slider, watch the mathematics respond.</p>
+<div class="grid labs" id="lab-list">{lab_cards}</div>
+</section>
+
+<section id="exercises" aria-labelledby="exercises-h">
+<h2 id="exercises-h">The exercises</h2>
+<p class="muted">Every exercise has hints and a worked solution; most are checked
+automatically, open questions are compared with a model answer. Levels: {level_legend}.</p>
+<div class="scroll"><table id="exercise-table">
+<thead><tr><th>Set</th>
+<th class="n"><span class="long">Exercises</span><span class="short">All</span></th>
+{level_heads}<th class="n opt">Auto-checked</th>
+<th class="n">Done</th></tr></thead>
+<tbody>{"".join(exercise_rows)}</tbody>
+<tfoot><tr><td>All</td><td class="n" data-count="exercises-total">{counts["exercises"]}</td>
+{total_cells}<td class="n opt">{counts.get("automatic", "")}</td>
+<td class="n" data-total-done>0</td></tr></tfoot>
+</table></div>
+</section>
+
+<section id="capstone" aria-labelledby="capstone-h">
+<h2 id="capstone-h">The capstone <span class="tag">coming</span></h2>
+<div class="card">
+<h3>Linear regression from scratch</h3>
+<p>From the equations to an implementation: the closed form solved stably, gradient descent, a
+numerical gradient check, and a comparison of the two, reproducing certified reference
+coefficients, then a short research report. It is planned for week 8 and is not in this
+version of the course yet.</p>
+</div>
+</section>
+
+<section id="how" aria-labelledby="how-h">
+<h2 id="how-h">How to use the course</h2>
+<div class="grid">
+<div class="card"><h3>Read and run</h3>
+<p>Each chapter is a notebook. Read it top to bottom and run each cell with
+<b>Shift+Enter</b>. Python runs in your browser; the first cell of a notebook takes a few
+seconds to start it.</p></div>
+<div class="card"><h3>Practise</h3>
+<p>Each chapter has an exercise set: write your answer, run its check, ask for a hint when
+stuck. A solution opens only after you have tried. Your results count towards the progress
+above.</p></div>
+<div class="card"><h3>Keep your work</h3>
+<p>Course notebooks open read-only, so a new version of the course always reaches you. To
+keep your edits, make your own copy of a notebook (a course update never overwrites it), and
+export your progress now and then.</p></div>
+</div>
+</section>
+
+<section id="offline" aria-labelledby="offline-h">
+<h2 id="offline-h">Work offline</h2>
+<div class="card">
+<p id="download-line"><a class="btn" id="download-link" href="{DOWNLOAD}" download>Download the
+course (mfml-course.zip)</a> <span class="small" id="download-size"></span></p>
+<ol class="steps">
+<li>Unzip it anywhere.</li>
+<li>In a terminal, in the unzipped folder, run <code>python3 start-course.py</code>
+(Python&nbsp;3, nothing else to install).</li>
+<li>Your browser opens the course; if not, open the address it prints
+(<code>http://127.0.0.1:8000/</code>). It works with no network at all.</li>
+</ol>
+<p class="small">Progress is kept per address: to carry it over, export it here and import it
+there.</p>
+</div>
+</section>
+
+<section id="embed" aria-labelledby="embed-h">
+<h2 id="embed-h">Embed in your learning platform</h2>
+<div class="card">
+<p>Each chapter, lab and exercise set has its own address, which you can put in an iframe on a
+Moodle, Canvas or Open edX page. Pick one, then copy the address or the ready-made
+snippet.</p>
+<label class="field" for="embed-select">Notebook</label>
+<select id="embed-select">{"".join(embed_groups)}</select>
+<label class="field" for="embed-url">Embed address</label>
+<div class="row"><input class="url" id="embed-url" readonly value="{esc(first_url)}">
+<button type="button" class="btn ghost" data-copy="embed-url">Copy address</button></div>
+<label class="field" for="embed-snippet">Snippet to paste into the page's HTML</label>
+<div class="row"><textarea id="embed-snippet" rows="4" readonly></textarea>
+<button type="button" class="btn ghost" data-copy="embed-snippet">Copy snippet</button></div>
+<p class="small" id="embed-status" role="status" aria-live="polite"></p>
+<details class="how"><summary>How to add it to Moodle, Canvas or Open edX</summary>
+<ul>
+<li><b>Moodle</b>: add a Page (or a Text and media area), open the editor's HTML source view
+and paste the snippet.</li>
+<li><b>Canvas</b>: in a Page, open the Rich Content Editor's HTML view and paste the snippet;
+or add a module item of type External URL with the embed address, "load in a new tab"
+unticked.</li>
+<li><b>Open edX</b>: add a Raw HTML component (or the iframe tool) and paste the snippet.</li>
+</ul>
+<p class="small">Inside an iframe, some browsers block storage for another site: the notebook
+then still runs, says that work will not be kept there, and offers to open it in a new tab.
+Most platforms need the course served over HTTPS.</p>
+</details>
+</div>
+</section>
+
+<footer>
+<p>Text CC BY 4.0 · code MIT{f" · version <code>{esc(version)}</code>" if version else ""}</p>
+</footer>
 </main>
 </body>
 </html>
@@ -170,11 +544,23 @@ version of the course always reaches you.</p>
 CONFIG_BLOCK = re.compile(r'<script\s+id="jupyter-config-data".*?</script>', re.S)
 
 
+def storage_name(site: Path) -> str:
+    """The contents storage (IndexedDB database) the notebooks use, from jupyter-lite.json."""
+    try:
+        settings = json.loads((site / "jupyter-lite.json").read_text())
+        return settings["jupyter-config-data"]["contentsStorageName"]
+    except (OSError, ValueError, KeyError):
+        return DEFAULT_STORAGE
+
+
 def write(site: Path, course: dict) -> None:
     """Replace JupyterLite's root page, keeping its config block: every app reads it."""
     index = site / "index.html"
     found = CONFIG_BLOCK.search(index.read_text())
     if not found:
         raise RuntimeError(f"{index}: no jupyter-config-data block to keep")
-    page = render(course).replace("</head>", found.group(0) + "\n</head>", 1)
+    page = render(course, storage_name(site)).replace("</head>", found.group(0) + "\n</head>", 1)
     index.write_text(page)
+    script = site / SCRIPT
+    script.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ASSETS / "home.js", script)

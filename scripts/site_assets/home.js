@@ -1,0 +1,478 @@
+/* The course home page's script: the learner's progress (read from the same browser storage
+ * the notebooks write), export and import of that progress, the embed snippets, and the
+ * offline download's size. Plain JavaScript, no dependency, nothing fetched from elsewhere.
+ *
+ * Where the progress is: JupyterLite keeps the learner's files with localforage in IndexedDB,
+ * database = contentsStorageName (jupyter-lite.json), object store "files", key = the path
+ * ("my-work/progress.json"), value = a contents model {name, path, type: "file", format,
+ * content, mimetype, size, created, last_modified, writable}. The Pyodide kernel writes the
+ * file with format "base64"; "text" (a string) and "json" (an object) are read as well.
+ */
+(function () {
+  'use strict';
+
+  var DATA = JSON.parse(document.getElementById('mfml-home-data').textContent);
+  var STORE = 'files';
+  var FOLDER = 'my-work';
+  var KEY = FOLDER + '/progress.json';
+  var STATUSES = ['not_started', 'attempted', 'revealed', 'self_assessed', 'correct'];
+  var RANK = {};
+  STATUSES.forEach(function (s, i) { RANK[s] = i; });
+  var DONE = DATA.done || ['correct', 'self_assessed'];
+
+  function $(id) { return document.getElementById(id); }
+
+  function say(id, text, kind) {
+    var node = $(id);
+    if (!node) return;
+    node.textContent = text;
+    node.className = 'notice' + (kind ? ' ' + kind : '');
+  }
+
+  // ---------------------------------------------------------------- IndexedDB
+
+  function storageAvailable() {
+    try { return typeof indexedDB !== 'undefined' && indexedDB !== null; } catch (e) { return false; }
+  }
+
+  function request(req) {
+    return new Promise(function (resolve, reject) {
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { reject(req.error); };
+    });
+  }
+
+  /* Open the contents database. Reading never creates it (a fresh browser has no progress);
+   * writing creates it, or its "files" store, as localforage would. */
+  function openDb(create) {
+    return new Promise(function (resolve, reject) {
+      var req;
+      try { req = indexedDB.open(DATA.storage); } catch (e) { reject(e); return; }
+      var fresh = false;
+      req.onupgradeneeded = function (event) {
+        if (!create) { fresh = true; req.transaction.abort(); return; }
+        var db = req.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+        if (event.oldVersion <= 1 && !db.objectStoreNames.contains('local-forage-detect-blob-support')) {
+          db.createObjectStore('local-forage-detect-blob-support');
+        }
+      };
+      req.onblocked = function () { reject(new Error('the course is being updated in another tab; try again')); };
+      req.onerror = function (event) {
+        if (fresh) { event.preventDefault(); resolve(null); } else reject(req.error);
+      };
+      req.onsuccess = function () {
+        var db = req.result;
+        db.onversionchange = function () { db.close(); }; // never hold up the notebooks' upgrades
+        if (db.objectStoreNames.contains(STORE)) { resolve(db); return; }
+        var version = db.version + 1;
+        db.close();
+        if (!create) { resolve(null); return; }
+        var again = indexedDB.open(DATA.storage, version);
+        again.onupgradeneeded = function () { again.result.createObjectStore(STORE); };
+        again.onsuccess = function () {
+          again.result.onversionchange = function () { again.result.close(); };
+          resolve(again.result);
+        };
+        again.onerror = function () { reject(again.error); };
+      };
+    });
+  }
+
+  function utf8ToBase64(text) {
+    var bytes = new TextEncoder().encode(text), binary = '';
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(binary);
+  }
+
+  function base64ToUtf8(b64) {
+    var binary = atob(b64), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+
+  /* The stored model's content as JSON data, whatever format it was saved in. */
+  function modelToData(model) {
+    var content = model.content;
+    if (content === null || content === undefined || content === '') return emptyProgress();
+    if (model.format === 'base64') return JSON.parse(base64ToUtf8(content));
+    if (typeof content === 'string') return JSON.parse(content);
+    return content; // format "json": already an object
+  }
+
+  function dataToContent(format, data) {
+    var text = JSON.stringify(sortKeys(data), null, 1);
+    if (format === 'json') return {content: sortKeys(data), size: new TextEncoder().encode(text).length};
+    if (format === 'text') return {content: text, size: new TextEncoder().encode(text).length};
+    return {content: utf8ToBase64(text), size: new TextEncoder().encode(text).length};
+  }
+
+  function sortKeys(value) {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (value && typeof value === 'object') {
+      var out = {};
+      Object.keys(value).sort().forEach(function (k) { out[k] = sortKeys(value[k]); });
+      return out;
+    }
+    return value;
+  }
+
+  function emptyProgress() { return {version: 1, exercises: {}}; }
+
+  /* {data, model} from storage; data is empty when there is no progress yet. */
+  async function readProgress() {
+    var db = await openDb(false);
+    if (!db) return {data: emptyProgress(), model: null};
+    try {
+      var tx = db.transaction(STORE, 'readonly');
+      var model = await request(tx.objectStore(STORE).get(KEY));
+      if (!model) return {data: emptyProgress(), model: null};
+      if (model.content instanceof Blob) model = Object.assign({}, model, {content: await model.content.text()});
+      return {data: validate(modelToData(model)), model: model};
+    } finally {
+      db.close();
+    }
+  }
+
+  /* Write progress back as the kernel does: the file my-work/progress.json, in the format the
+   * stored file already had (base64 for a new one), and the my-work folder if missing. */
+  async function writeProgress(data) {
+    var db = await openDb(true);
+    try {
+      var tx = db.transaction(STORE, 'readwrite');
+      var store = tx.objectStore(STORE);
+      var now = new Date().toISOString();
+      var results = await Promise.all([request(store.get(KEY)), request(store.get(FOLDER))]);
+      var old = results[0], folder = results[1];
+      if (!folder) {
+        store.put({name: FOLDER, path: FOLDER, last_modified: now, created: now, format: 'json',
+                   mimetype: 'application/json', content: [], size: 0, writable: true,
+                   type: 'directory'}, FOLDER);
+      }
+      var format = old && ['base64', 'text', 'json'].indexOf(old.format) >= 0 ? old.format : 'base64';
+      var encoded = dataToContent(format, data);
+      var model = Object.assign(
+        {name: 'progress.json', path: KEY, created: now, mimetype: 'application/json',
+         writable: true, type: 'file'},
+        old || {},
+        {format: format, content: encoded.content, size: encoded.size, last_modified: now}
+      );
+      store.put(model, KEY);
+      await new Promise(function (resolve, reject) {
+        tx.oncomplete = resolve;
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error || new Error('the write was aborted')); };
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- the progress schema
+
+  function fail(message) { var e = new Error(message); e.invalid = true; throw e; }
+
+  function isCount(v) { return v === undefined || (Number.isInteger(v) && v >= 0); }
+
+  /* Version 1 (src/mfml/exercises/progress.py); a bad file raises with a message. */
+  function validate(data) {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) fail('it is not a progress file (not a JSON object).');
+    var version = data.version === undefined ? 1 : data.version;
+    if (version !== 1) {
+      fail(typeof version === 'number' && version > 1
+        ? 'it was saved by a newer version of the course (progress format ' + version + ').'
+        : 'its "version" is not 1.');
+    }
+    var exercises = data.exercises;
+    if (!exercises || typeof exercises !== 'object' || Array.isArray(exercises)) {
+      fail('it is not a progress file (no "exercises" object).');
+    }
+    Object.keys(exercises).forEach(function (id) {
+      var r = exercises[id];
+      var where = 'exercise "' + id + '"';
+      if (!r || typeof r !== 'object' || Array.isArray(r)) fail(where + ' is not a record.');
+      if (r.status !== undefined && !(r.status in RANK)) fail(where + ' has an unknown status "' + r.status + '".');
+      if (!isCount(r.attempts) || !isCount(r.hints_used)) fail(where + ': attempts and hints_used must be whole numbers.');
+      if (r.revealed !== undefined && typeof r.revealed !== 'boolean') fail(where + ': "revealed" must be true or false.');
+      ['first', 'last'].forEach(function (k) {
+        if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string') fail(where + ': "' + k + '" must be a date.');
+      });
+    });
+    return {version: 1, exercises: exercises};
+  }
+
+  function mergeRecords(a, b) {
+    a = a || {}; b = b || {};
+    var sa = a.status || 'not_started', sb = b.status || 'not_started';
+    var firsts = [a.first, b.first].filter(Boolean).sort();
+    var lasts = [a.last, b.last].filter(Boolean).sort();
+    return {
+      status: (RANK[sb] || 0) > (RANK[sa] || 0) ? sb : sa,
+      attempts: Math.max(a.attempts || 0, b.attempts || 0),
+      hints_used: Math.max(a.hints_used || 0, b.hints_used || 0),
+      revealed: Boolean(a.revealed) || Boolean(b.revealed),
+      first: firsts.length ? firsts[0] : null,
+      last: lasts.length ? lasts[lasts.length - 1] : null
+    };
+  }
+
+  function mergeProgress(a, b) {
+    var out = {};
+    Object.keys(a.exercises).forEach(function (id) { out[id] = a.exercises[id]; });
+    Object.keys(b.exercises).forEach(function (id) { out[id] = mergeRecords(out[id], b.exercises[id]); });
+    return {version: 1, exercises: out};
+  }
+
+  // ---------------------------------------------------------------- showing progress
+
+  function isDone(record) { return Boolean(record) && DONE.indexOf(record.status) >= 0; }
+
+  function setMeter(selector, done, total) {
+    document.querySelectorAll(selector).forEach(function (node) {
+      var pct = total ? Math.round((100 * done) / total) : 0;
+      node.textContent = total ? pct + '%' : '–';
+      node.classList.toggle('none', !total);
+      node.dataset.done = done;
+      node.dataset.total = total;
+      var meter = node.closest('.meter');
+      if (meter) {
+        meter.title = total ? done + ' of ' + total + ' exercises done' : 'no exercises yet';
+        var bar = meter.querySelector('.bar i');
+        if (bar) bar.style.width = pct + '%';
+      }
+    });
+  }
+
+  function show(progress) {
+    var records = progress.exercises || {};
+    var doneIn = {}, all = 0, allDone = 0;
+    Object.keys(DATA.chapters).forEach(function (n) {
+      var ids = DATA.chapters[n];
+      var done = ids.filter(function (id) { return isDone(records[id]); }).length;
+      doneIn[n] = done;
+      all += ids.length;
+      allDone += done;
+      setMeter('[data-chapter-progress="' + n + '"]', done, ids.length);
+      document.querySelectorAll('[data-chapter-done="' + n + '"]').forEach(function (node) {
+        node.textContent = done;
+      });
+    });
+    Object.keys(DATA.weeks).forEach(function (w) {
+      var done = 0, total = 0;
+      DATA.weeks[w].forEach(function (n) {
+        var ids = DATA.chapters[String(n)] || [];
+        total += ids.length;
+        done += doneIn[String(n)] || 0;
+      });
+      setMeter('[data-week-progress="' + w + '"]', done, total);
+    });
+    document.querySelectorAll('[data-total-done]').forEach(function (node) { node.textContent = allDone; });
+    var summary = $('progress-summary');
+    if (summary) {
+      var tried = Object.keys(records).filter(function (id) {
+        return records[id] && records[id].status && records[id].status !== 'not_started';
+      }).length;
+      summary.textContent = allDone || tried
+        ? 'You have done ' + allDone + ' of ' + all + ' exercises (' + Math.round((100 * allDone) / (all || 1)) +
+          '%), and tried ' + tried + '. Your progress is kept by this browser, for this site only.'
+        : 'No progress yet: check an exercise in an exercise set and it shows here. Your progress is kept by this browser, for this site only.';
+    }
+  }
+
+  var storageOk = storageAvailable();
+  var current = emptyProgress();
+
+  async function refresh() {
+    if (!storageOk) { show(current); return; }
+    try {
+      current = (await readProgress()).data;
+      show(current);
+      document.body.dataset.progress = 'ready';
+    } catch (error) {
+      show(emptyProgress());
+      if (error && error.invalid) {
+        say('storage-note', 'Your stored progress file could not be read: ' + error.message +
+            ' Importing a good export merges into it.', 'warn');
+      } else {
+        cannotStore(error);
+      }
+      document.body.dataset.progress = 'error';
+    }
+  }
+
+  function cannotStore(error) {
+    storageOk = false;
+    say('storage-note', 'Progress cannot be read here: this browser does not give this page ' +
+        'storage (for example inside an embedded frame, or in some private windows)' +
+        (error && error.name ? ' (' + error.name + ')' : '') + '. Open the course in its own tab to see your progress.',
+        'warn');
+    var link = document.createElement('a');
+    link.href = location.href.split('#')[0];
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.textContent = ' Open in a new tab.';
+    $('storage-note').appendChild(link);
+  }
+
+  // ---------------------------------------------------------------- export and import
+
+  function stamp() { return new Date().toISOString().slice(0, 10); }
+
+  async function exportProgress() {
+    var data = current;
+    if (storageOk) {
+      try { data = (await readProgress()).data; } catch (e) { /* export what is shown */ }
+    }
+    var text = JSON.stringify(sortKeys(data), null, 1) + '\n';
+    var blob = new Blob([text], {type: 'application/json'});
+    var url = URL.createObjectURL(blob);
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = 'mfml-progress-' + stamp() + '.json';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    var n = Object.keys(data.exercises).length;
+    say('progress-message', 'Saved ' + a.download + ' (' + n + ' exercise' + (n === 1 ? '' : 's') + ').', 'ok');
+  }
+
+  async function importProgress(file) {
+    var incoming;
+    try {
+      var text = await file.text();
+      try { incoming = JSON.parse(text); } catch (e) { fail('it is not valid JSON.'); }
+      incoming = validate(incoming);
+    } catch (error) {
+      say('progress-message', 'Could not import "' + file.name + '": ' +
+          (error.invalid ? error.message : String(error)) + ' Your progress is unchanged.', 'error');
+      return;
+    }
+    if (!storageOk) {
+      say('progress-message', 'Cannot import here: this page has no storage. Open the course in its own tab and import there.', 'error');
+      return;
+    }
+    try {
+      var stored = (await readProgress()).data;
+      var merged = mergeProgress(stored, incoming);
+      await writeProgress(merged);
+      current = (await readProgress()).data;
+      show(current);
+      var n = Object.keys(incoming.exercises).length;
+      say('progress-message', 'Imported "' + file.name + '": ' + n + ' exercise' + (n === 1 ? '' : 's') +
+          ' merged into your progress (the better result of each was kept).', 'ok');
+    } catch (error) {
+      say('progress-message', 'Could not import "' + file.name + '": ' + (error.message || error) +
+          '. Your progress is unchanged.', 'error');
+    }
+  }
+
+  // ---------------------------------------------------------------- embedding
+
+  function absolute(path) {
+    return new URL('notebooks/index.html?path=' + encodeURIComponent(path).replace(/%2F/g, '/'),
+                   document.baseURI).href;
+  }
+
+  function escapeAttr(text) {
+    return String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  }
+
+  function snippet(url, title) {
+    return '<iframe src="' + escapeAttr(url) + '" title="' + escapeAttr(title) + '" width="100%" ' +
+      'height="800" style="border:0" allow="fullscreen; clipboard-read; clipboard-write" ' +
+      'allowfullscreen loading="lazy"></iframe>';
+  }
+
+  function updateEmbed() {
+    var select = $('embed-select');
+    if (!select || !select.value) return;
+    var option = select.options[select.selectedIndex];
+    var url = absolute(select.value);
+    $('embed-url').value = url;
+    $('embed-snippet').value = snippet(url, option.dataset.title || option.textContent);
+  }
+
+  async function copy(id) {
+    var field = $(id), status = $('embed-status');
+    var text = field.value, ok = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      }
+    } catch (e) { ok = false; }
+    if (!ok) {
+      var area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      area.remove();
+    }
+    if (ok) {
+      status.textContent = 'Copied to the clipboard.';
+    } else {
+      field.focus();
+      field.select();
+      status.textContent = 'Could not reach the clipboard: the text is selected, press Ctrl+C (⌘C).';
+    }
+  }
+
+  // ---------------------------------------------------------------- the offline download
+
+  async function checkDownload() {
+    var link = $('download-link'), size = $('download-size');
+    if (!link) return;
+    try {
+      var response = await fetch(DATA.download, {method: 'HEAD', cache: 'no-store'});
+      if (!response.ok) throw new Error(String(response.status));
+      var bytes = Number(response.headers.get('Content-Length'));
+      size.textContent = bytes ? '(' + (bytes / 1e6).toFixed(1) + ' MB)' : '';
+      link.dataset.available = 'yes';
+    } catch (e) {
+      link.removeAttribute('href');
+      link.setAttribute('aria-disabled', 'true');
+      link.textContent = 'Download not available here';
+      link.dataset.available = 'no';
+      size.textContent = 'This copy of the site has no zip. If you built the site yourself, run ';
+      var code = document.createElement('code');
+      code.textContent = 'make zip';
+      size.appendChild(code);
+      size.appendChild(document.createTextNode(' to produce it.'));
+    }
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function start() {
+    $('export-progress').addEventListener('click', exportProgress);
+    var input = $('import-progress');
+    input.addEventListener('change', function () {
+      var file = input.files && input.files[0];
+      if (file) importProgress(file).finally(function () { input.value = ''; });
+    });
+    var select = $('embed-select');
+    if (select) select.addEventListener('change', updateEmbed);
+    document.querySelectorAll('[data-copy]').forEach(function (button) {
+      button.addEventListener('click', function () { copy(button.dataset.copy); });
+    });
+    updateEmbed();
+    checkDownload();
+    if (!storageOk) cannotStore(null);
+    refresh();
+    // back from a notebook tab: show what was done there
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') refresh();
+    });
+    window.addEventListener('pageshow', function (event) { if (event.persisted) refresh(); });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
