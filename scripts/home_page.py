@@ -363,6 +363,7 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
 <meta name="description" content="An open course for software engineers: the mathematics of
 machine learning, with notebooks, labs and self-checking exercises that run in the browser.">
 <title>{esc(course["title"])}</title>
+<link rel="icon" href="static/favicons/favicon.ico">
 <style>{CSS}</style>
 <script type="application/json" id="mfml-home-data">{data_json}</script>
 <script src="{script}" defer></script>

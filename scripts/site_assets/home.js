@@ -285,7 +285,7 @@
   var current = emptyProgress();
 
   async function refresh() {
-    if (!storageOk) { show(current); return; }
+    if (!storageOk) { show(current); document.body.dataset.progress = 'unavailable'; return; }
     try {
       current = (await readProgress()).data;
       show(current);

@@ -1,0 +1,323 @@
+"""The course home page in the real browser: what it lists equals course.json, every link opens
+the focused notebook view of a file the site has, the learner's progress shows after a check in
+the kernel and after a reload, and export/import round-trips through the same storage the
+kernel reads. Screenshots at 1280x800 and 390x844 go to build/test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import yaml
+from notebook import WAIT_FOR_PANEL, open_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "build" / "test-artifacts"
+NOTEBOOK_VIEW = "notebooks/index.html"
+
+KERNEL_STDOUT = """
+async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  let out = '';
+  const future = kernel.requestExecute({code});
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
+  };
+  await future.done;
+  return out;
+}
+"""
+
+PROGRESS_READ = "() => document.body.dataset.progress"
+
+
+def course(site: Path) -> dict:
+    return json.loads((site / "course.json").read_text())
+
+
+def plain_exercises(chapter: int, count: int) -> list[dict]:
+    """Exercises of a chapter whose reference solution can be run as is (no parameters)."""
+    bank = yaml.safe_load((ROOT / "exercises" / f"ch{chapter:02d}.yml").read_text())
+    found = [e for e in bank["exercises"] if "params" not in e and e["check"]["kind"] != "rubric"]
+    assert len(found) >= count, f"ch{chapter:02d} has too few plain automatic exercises"
+    return found[:count]
+
+
+def notebook_path(href: str) -> str:
+    """The course file a home-page link opens; asserts it is the focused notebook view."""
+    url = urlparse(href)
+    assert url.path.endswith(NOTEBOOK_VIEW), f"{href} does not open the notebook view"
+    return parse_qs(url.query)["path"][0]
+
+
+def open_home(page, base_url: str) -> None:
+    page.goto(base_url)
+    page.wait_for_function(PROGRESS_READ)
+
+
+def shown(page, selector: str) -> list[str]:
+    return page.eval_on_selector_all(selector, "nodes => nodes.map(n => n.textContent.trim())")
+
+
+def attrs(page, selector: str, name: str) -> list[str]:
+    return page.eval_on_selector_all(selector, f"nodes => nodes.map(n => n.getAttribute('{name}'))")
+
+
+def percent(page, selector: str) -> int:
+    text = page.locator(selector).first.inner_text().strip()
+    assert text.endswith("%"), f"{selector}: {text!r} is not a percentage"
+    return int(text[:-1])
+
+
+@pytest.mark.browser
+def test_home_page_lists_what_course_json_holds(page, base_url, site):
+    data = course(site)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_home(page, base_url)
+    assert data["title"] in page.title()
+
+    for key in ("chapters", "labs", "exercises"):
+        assert shown(page, f'[data-count="{key}"]') == [str(data["counts"][key])]
+
+    chapters = {c["number"]: c for c in data["chapters"]}
+    labs = {lab["number"]: lab for lab in data["labs"]}
+    # the eight weeks: each names its chapters (or says they are coming) and its labs
+    assert [int(w) for w in attrs(page, "#weeks [data-week]", "data-week")] == [
+        w["number"] for w in data["weeks"]
+    ]
+    for week in data["weeks"]:
+        card = f'#weeks [data-week="{week["number"]}"]'
+        linked = [int(n) for n in attrs(page, f"{card} [data-chapter]", "data-chapter")]
+        coming = [
+            int(n) for n in attrs(page, f"{card} [data-coming-chapter]", "data-coming-chapter")
+        ]
+        assert sorted(linked + coming) == sorted(week["chapters"])
+        assert set(linked) == {n for n in week["chapters"] if n in chapters}
+        assert [int(n) for n in attrs(page, f"{card} [data-lab]", "data-lab")] == week["labs"]
+        assert shown(page, f"{card} .pct"), f"week {week['number']} shows no progress"
+        assert week["title"] in page.locator(card).inner_text()
+    # the five parts and their chapters, with each chapter's exercise set
+    for part in data["parts"]:
+        box = f'#parts [data-part="{part["number"]}"]'
+        assert part["title"] in page.locator(box).inner_text()
+        numbers = attrs(page, f"{box} [data-part-chapter]", "data-part-chapter")
+        assert [int(n) for n in numbers] == part["chapters"]
+    for chapter in data["chapters"]:
+        hrefs = attrs(page, f'#parts a[data-chapter="{chapter["number"]}"]', "href")
+        assert [notebook_path(h) for h in hrefs] == [chapter["path"]]
+        assert chapter["title"] in shown(page, f'#parts a[data-chapter="{chapter["number"]}"]')
+    # the labs
+    assert [int(n) for n in attrs(page, "#lab-list [data-lab]", "data-lab")] == sorted(labs)
+    for number, lab in labs.items():
+        href = page.get_attribute(f'#lab-list [data-lab="{number}"]', "href")
+        assert notebook_path(href) == lab["path"]
+        assert page.inner_text(f'#lab-list [data-lab="{number}"]') == lab["title"]
+    # the exercises: the sets, their counts and their levels
+    levels = Counter((e["chapter"], e["level"]) for e in data["exercises"])
+    rows = attrs(page, "#exercise-table [data-exercise-set]", "data-exercise-set")
+    assert [int(n) for n in rows] == [s["chapter"] for s in data["exercise_sets"]]
+    for s in data["exercise_sets"]:
+        n = s["chapter"]
+        assert shown(page, f'[data-set-count="{n}"]') == [str(s["count"])]
+        for level in (1, 2, 3, 4):
+            assert shown(page, f'[data-level-count="{n}-{level}"]') == [str(levels[(n, level)])]
+        for href in attrs(page, f'a[data-set="{n}"]', "href"):
+            assert notebook_path(href) == s["path"]
+    assert sum(int(t) for t in shown(page, "[data-set-count]")) == data["counts"]["exercises"]
+    # the capstone (there is no notebook yet), how to use, offline, embedding
+    for section in ("capstone", "how", "offline", "embed", "threads"):
+        assert page.locator(f"#{section}").inner_text().strip(), f"no {section} section"
+    assert "coming" in page.locator("#capstone").inner_text()
+    assert "python3 start-course.py" in page.locator("#offline").inner_text()
+
+    # every notebook link opens the focused view of a file the site has
+    hrefs = [h for h in attrs(page, "a[href]", "href") if NOTEBOOK_VIEW in h]
+    paths = {notebook_path(h) for h in hrefs}
+    expected = {c["path"] for c in data["chapters"]} | {lab["path"] for lab in data["labs"]}
+    expected |= {s["path"] for s in data["exercise_sets"]} | {g["path"] for g in data["guides"]}
+    assert paths == expected
+    missing = [p for p in paths if not (site / "files" / p).is_file()]
+    assert not missing, f"links to files the site does not have: {missing}"
+
+    # embedding: each chapter and lab has an address and a snippet
+    options = set(attrs(page, "#embed-select option", "value"))
+    assert {c["path"] for c in data["chapters"]} | {lab["path"] for lab in data["labs"]} <= options
+    lab = data["labs"][-1]
+    page.select_option("#embed-select", lab["path"])
+    url = page.input_value("#embed-url")
+    assert url.startswith(base_url) and notebook_path(url) == lab["path"]
+    snippet = page.input_value("#embed-snippet")
+    for part in (f'src="{url}"', 'width="100%"', 'height="800"', "clipboard-write", "title="):
+        assert part in snippet, f"{part} missing from {snippet}"
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click('[data-copy="embed-snippet"]')
+    page.wait_for_function("() => document.getElementById('embed-status').textContent")
+    assert page.evaluate("navigator.clipboard.readText()") == snippet
+
+    # the offline download: its size when `make zip` has put it in the site, else how to make it
+    page.wait_for_function("() => document.getElementById('download-link').dataset.available")
+    size = page.inner_text("#download-size")
+    if (site / "download" / "mfml-course.zip").exists():
+        assert "MB" in size
+    else:
+        assert "make zip" in size
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home-1280x800.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(200)
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 390, f"the phone layout scrolls sideways ({wide} px)"
+    page.screenshot(path=str(ARTIFACTS / "home-390x844.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not errors, errors
+
+    # one click from home: a chapter opens in the focused notebook view
+    first = data["chapters"][0]
+    page.click(f'#parts a[data-chapter="{first["number"]}"]')
+    page.wait_for_url(lambda url: NOTEBOOK_VIEW in url, wait_until="commit")
+    assert page.evaluate(WAIT_FOR_PANEL)
+    assert page.evaluate("window.jupyterapp.shell.currentWidget.context.path") == first["path"]
+
+
+@pytest.mark.browser
+def test_progress_from_a_check_shows_survives_reload_and_round_trips(
+    page, base_url, site, tmp_path
+):
+    data = course(site)
+    chapter = next(c for c in data["chapters"] if c["exercises_path"])
+    n, total = chapter["number"], len(chapter["exercises"])
+    week = chapter["week"]
+    first, second = plain_exercises(n, 2)
+
+    # a fresh browser: nothing done, 0%
+    open_home(page, base_url)
+    assert percent(page, f'[data-chapter-progress="{n}"]') == 0
+
+    # answer one exercise correctly through the kernel, as the exercise notebook does
+    open_notebook(page, base_url, chapter["exercises_path"])
+    out = page.evaluate(
+        KERNEL_STDOUT,
+        "import mfml\nimport numpy as np\nfrom mfml.exercises import ex\n"
+        + first["solution"]["code"]
+        + f'\nex("{first["id"]}").check(answer)\nprint(ex("{first["id"]}").progress()["status"])',
+    )
+    assert "ERROR" not in out and out.strip().endswith("correct"), out
+
+    open_home(page, base_url)
+    one = round(100 / total)
+    assert percent(page, f'[data-chapter-progress="{n}"]') == one
+    assert percent(page, f'[data-week-progress="{week}"]') > 0
+    assert shown(page, f'[data-chapter-done="{n}"]') == ["1"]
+    page.reload()
+    page.wait_for_function(PROGRESS_READ)
+    assert percent(page, f'[data-chapter-progress="{n}"]') == one, "lost on reload"
+
+    # export: the file holds what the kernel recorded
+    with page.expect_download() as download:
+        page.click("#export-progress")
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["version"] == 1
+    assert exported["exercises"][first["id"]]["status"] == "correct"
+
+    # a malformed file is refused with a message, and nothing changes
+    page.set_input_files(
+        "#import-progress",
+        files=[{"name": "bad.json", "mimeType": "application/json", "buffer": b"{not json"}],
+    )
+    page.wait_for_function(
+        "() => document.getElementById('progress-message').textContent.includes('bad.json')"
+    )
+    message = page.inner_text("#progress-message")
+    assert "Could not import" in message and "unchanged" in message
+    wrong = {"version": 1, "exercises": {first["id"]: {"status": "brilliant"}}}
+    page.set_input_files(
+        "#import-progress",
+        files=[
+            {
+                "name": "odd.json",
+                "mimeType": "application/json",
+                "buffer": json.dumps(wrong).encode(),
+            }
+        ],
+    )
+    page.wait_for_function(
+        "() => document.getElementById('progress-message').textContent.includes('odd.json')"
+    )
+    assert "unknown status" in page.inner_text("#progress-message")
+    assert percent(page, f'[data-chapter-progress="{n}"]') == one
+
+    # import merges: a worse status never replaces a better one, a new result is added
+    incoming = {
+        "version": 1,
+        "exercises": {
+            first["id"]: {"status": "attempted", "attempts": 5, "hints_used": 0},
+            second["id"]: {"status": "correct", "attempts": 1, "hints_used": 1},
+        },
+    }
+    saved = tmp_path / "other-machine.json"
+    saved.write_text(json.dumps(incoming))
+    page.set_input_files("#import-progress", str(saved))
+    page.wait_for_function(
+        "() => document.getElementById('progress-message').textContent.includes('Imported')"
+    )
+    two = round(200 / total)
+    assert percent(page, f'[data-chapter-progress="{n}"]') == two
+    page.reload()
+    page.wait_for_function(PROGRESS_READ)
+    assert percent(page, f'[data-chapter-progress="{n}"]') == two
+    with page.expect_download() as download:
+        page.click("#export-progress")
+    merged = json.loads(Path(download.value.path()).read_text())["exercises"]
+    assert merged[first["id"]]["status"] == "correct" and merged[first["id"]]["attempts"] == 5
+    assert merged[second["id"]]["status"] == "correct"
+
+    # the kernel reads what the home page wrote
+    open_notebook(page, base_url, chapter["exercises_path"])
+    out = page.evaluate(
+        KERNEL_STDOUT,
+        "from mfml.exercises import ex\n"
+        f'print(*(ex(i).progress()["status"] for i in ("{first["id"]}", "{second["id"]}")))',
+    )
+    assert out.split() == ["correct", "correct"], out
+
+
+@pytest.mark.browser
+def test_import_into_a_browser_that_never_opened_a_notebook(page, base_url, site):
+    data = course(site)
+    chapter = next(c for c in data["chapters"] if c["exercises"])
+    n, total = chapter["number"], len(chapter["exercises"])
+    open_home(page, base_url)
+    assert page.evaluate("indexedDB.databases()") == [], "the home page created storage by reading"
+    incoming = {"version": 1, "exercises": {chapter["exercises"][0]: {"status": "self_assessed"}}}
+    page.set_input_files(
+        "#import-progress",
+        files=[
+            {
+                "name": "p.json",
+                "mimeType": "application/json",
+                "buffer": json.dumps(incoming).encode(),
+            }
+        ],
+    )
+    page.wait_for_function(
+        "() => document.getElementById('progress-message').textContent.includes('Imported')"
+    )
+    page.reload()
+    page.wait_for_function(PROGRESS_READ)
+    assert percent(page, f'[data-chapter-progress="{n}"]') == round(100 / total)
+
+
+@pytest.mark.browser
+def test_without_indexeddb_the_page_renders_and_says_so(page, base_url, site):
+    page.add_init_script("Object.defineProperty(window, 'indexedDB', {value: undefined})")
+    page.goto(base_url)
+    page.wait_for_function("() => document.getElementById('storage-note').textContent")
+    assert "cannot be read here" in page.inner_text("#storage-note")
+    assert set(shown(page, "[data-chapter-progress]")) == {"0%"}
+    assert page.locator("#weeks [data-week]").count() == len(course(site)["weeks"])
