@@ -196,6 +196,11 @@ def write_lite_settings() -> None:
             "appName": "Mathematical Foundations for ML",
             "contentsStorageName": STORAGE_NAME,
             "settingsStorageName": f"{STORAGE_NAME}-settings",
+            # IndexedDB first; where the browser denies it (a cross-site iframe, some private
+            # windows) keep files in memory so the site still runs (notebook.js says so)
+            "enableMemoryStorage": True,
+            "contentsStorageDrivers": ["asyncStorage", "memoryStorageDriver"],
+            "settingsStorageDrivers": ["asyncStorage", "memoryStorageDriver"],
             # window.jupyterapp: the course's own page scripts and the browser tests use it
             "exposeAppInBrowser": True,
             "litePluginSettings": {

@@ -1,4 +1,6 @@
-"""Turn a JupyterLite build into the course site: read-only course files and course.json.
+"""Turn a JupyterLite build into the course site: read-only course files, course.json, and the
+course bar of the notebook view (static/mfml/notebook.js: make my copy, reset, download/import
+my work, the banner when storage is denied).
 
 course.json is the manifest that the home page and the tests read. It is made from the
 sources (front matter, course.yml, the exercise bank) at every build, never edited by hand.
@@ -6,12 +8,17 @@ sources (front matter, course.yml, the exercise bank) at every build, never edit
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import home_page
 
 COURSE_FOLDERS = ("chapters", "labs", "exercises")
+ASSETS = Path(__file__).resolve().parent / "site_assets"
+NOTEBOOK_SCRIPT = "static/mfml/notebook.js"  # where notebook.js lands in the site
+NOTEBOOK_PAGES = ("notebooks/index.html", "lab/index.html")  # the views that get the course bar
 
 
 def mark_read_only(site: Path) -> int:
@@ -33,6 +40,33 @@ def mark_read_only(site: Path) -> int:
                 count += item.get("type") != "directory"
         if changed:
             index.write_text(json.dumps(listing, indent=2, sort_keys=True))
+    return count
+
+
+def add_notebook_script(site: Path) -> int:
+    """Copy notebook.js into the site and load it in the notebook (and lab) view.
+
+    The ?_= query is the script's own hash, as JupyterLite does for its bundles, so a new
+    version is fetched even where a cache ignores revalidation.
+    """
+    source = (ASSETS / "notebook.js").read_bytes()
+    target = site / NOTEBOOK_SCRIPT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ASSETS / "notebook.js", target)
+    tag = (
+        f'<script src="../{NOTEBOOK_SCRIPT}?_={hashlib.sha256(source).hexdigest()[:8]}" '
+        "defer></script>"
+    )
+    count = 0
+    for name in NOTEBOOK_PAGES:
+        page = site / name
+        if not page.exists():
+            continue
+        html = page.read_text()
+        if NOTEBOOK_SCRIPT not in html:
+            html = html.replace("</body>", f"  {tag}\n  </body>", 1)
+            page.write_text(html)
+        count += 1
     return count
 
 
@@ -101,5 +135,6 @@ def finish(
     data = manifest(course, notebooks, exercises, version)
     (site / "course.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     home_page.write(site, data)
+    add_notebook_script(site)
     print(f"[build] {read_only} course files read-only; course.json: {data['counts']}")
     return data

@@ -1,0 +1,716 @@
+/* The course bar of the notebook view: learner work that is never lost.
+ *
+ * - A course notebook (chapters/, labs/, exercises/) is read-only: "Make my copy" copies it to
+ *   my-work/<same path>, records the course version and a fingerprint of the course file in
+ *   the copy's metadata ("mfml_copy"), and opens the copy. An existing copy is opened, never
+ *   overwritten.
+ * - A copy made from an older course version whose course file has since changed says so, and
+ *   offers to open the new version beside it or to reset to it; a reset first saves a backup
+ *   to my-work/backups/<name>-<UTC time>.ipynb.
+ * - "Download my work" zips everything under my-work/ (a STORE zip written here, CRC-32 and
+ *   all); "Import my work" reads such a zip (STORE or DEFLATE entries) back into my-work/,
+ *   never overwriting a different file (it is saved beside it as <name>-imported.<ext>), and
+ *   merging progress.json as the exercise engine does.
+ * - Where the browser denies storage (IndexedDB cannot be opened), a banner says that work is
+ *   not kept here and offers "Open in a new tab" and "Download my work". JupyterLite itself
+ *   falls back to memory storage (jupyter-lite.json: enableMemoryStorage, storage drivers).
+ *
+ * Everything goes through JupyterLite's own contents manager (window.jupyterapp, exposed by
+ * jupyter-lite.json), so files land in JupyterLite's storage. Plain JavaScript, no dependency.
+ */
+(function () {
+  'use strict';
+
+  var COURSE_FOLDERS = ['chapters', 'labs', 'exercises'];
+  var WORK = 'my-work';
+  var BACKUPS = WORK + '/backups';
+  var META = 'mfml_copy';
+  // notebooks/index.html and lab/index.html are one level below the site root
+  var ROOT = new URL('..', location.href).href;
+  var HOME = ROOT + 'index.html';
+
+  var state = {storageOk: null, version: null, path: null, panel: null, busy: false};
+
+  // ---------------------------------------------------------------- small helpers
+
+  function isCourse(path) {
+    return !!path && COURSE_FOLDERS.indexOf(path.split('/')[0]) >= 0;
+  }
+  function isWork(path) { return !!path && path.split('/')[0] === WORK; }
+  function isBackup(path) { return !!path && path.indexOf(BACKUPS + '/') === 0; }
+  function basename(path) { return path.split('/').pop(); }
+  function dirname(path) { return path.split('/').slice(0, -1).join('/'); }
+  function splitExt(name) {
+    var dot = name.lastIndexOf('.');
+    return dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  }
+  function viewUrl(path) {
+    return ROOT + 'notebooks/index.html?path=' + path.split('/').map(encodeURIComponent).join('/');
+  }
+  function utcStamp() { // 20260124T101502Z: sorts, and is a valid file name everywhere
+    return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  }
+  function app() { return window.jupyterapp || null; }
+  function contents() { return app().serviceManager.contents; }
+  var utf8 = new TextEncoder();
+  var utf8dec = new TextDecoder();
+
+  // A stable JSON text (sorted keys): two notebooks are "the same" when these are equal.
+  function stable(value) {
+    if (Array.isArray(value)) return '[' + value.map(stable).join(',') + ']';
+    if (value && typeof value === 'object') {
+      return '{' + Object.keys(value).sort().map(function (k) {
+        return JSON.stringify(k) + ':' + stable(value[k]);
+      }).join(',') + '}';
+    }
+    return JSON.stringify(value === undefined ? null : value);
+  }
+
+  // ---------------------------------------------------------------- CRC-32 and fingerprints
+
+  var CRC_TABLE = (function () {
+    var table = new Uint32Array(256);
+    for (var n = 0; n < 256; n++) {
+      var c = n;
+      for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+    return table;
+  })();
+  function crc32(bytes) {
+    var c = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  }
+
+  /* What a course notebook says: its cells' types and sources (not outputs, ids or metadata).
+   * A copy records this of the course file it was made from, to tell a real change of the
+   * course file from a new course version that left this notebook alone. */
+  function fingerprint(nb) {
+    var text = (nb.cells || []).map(function (cell) {
+      var src = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source || '');
+      return cell.cell_type + '\n' + src;
+    }).join('\n\u0000\n');
+    var bytes = utf8.encode(text);
+    return ('00000000' + crc32(bytes).toString(16)).slice(-8) + '-' + bytes.length;
+  }
+
+  // ---------------------------------------------------------------- the contents manager
+
+  async function exists(path) {
+    try { await contents().get(path, {content: false}); return true; } catch (e) { return false; }
+  }
+
+  async function ensureDir(path) {
+    var parts = path.split('/').filter(Boolean);
+    var current = '';
+    for (var i = 0; i < parts.length; i++) {
+      var next = current ? current + '/' + parts[i] : parts[i];
+      if (!(await exists(next))) {
+        // the contents API names a new folder itself; create it, then give it its name
+        var made = await contents().newUntitled({path: current, type: 'directory'});
+        await contents().rename(made.path, next);
+      }
+      current = next;
+    }
+  }
+
+  async function saveNotebook(path, nb) {
+    await ensureDir(dirname(path));
+    return contents().save(path, {type: 'notebook', format: 'json', content: nb, name: basename(path)});
+  }
+
+  async function saveBytes(path, bytes) {
+    await ensureDir(dirname(path));
+    var name = basename(path);
+    if (/\.ipynb$/i.test(name)) return saveNotebook(path, JSON.parse(utf8dec.decode(bytes)));
+    var text = null;
+    if (/\.(json|txt|md|py|csv|tsv|yml|yaml)$/i.test(name)) {
+      try { text = new TextDecoder('utf-8', {fatal: true}).decode(bytes); } catch (e) { text = null; }
+    }
+    if (text !== null) {
+      return contents().save(path, {type: 'file', format: 'text', content: text, name: name});
+    }
+    var binary = '';
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return contents().save(path, {type: 'file', format: 'base64', content: btoa(binary), name: name});
+  }
+
+  // A stored file as the bytes a learner would download.
+  function modelBytes(model) {
+    if (model.type === 'notebook' || model.format === 'json') {
+      var value = typeof model.content === 'string' ? JSON.parse(model.content) : model.content;
+      return utf8.encode(JSON.stringify(value, null, 1) + '\n');
+    }
+    if (model.format === 'base64') {
+      var binary = atob(String(model.content || '').replace(/\s+/g, ''));
+      var out = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+      return out;
+    }
+    return utf8.encode(String(model.content == null ? '' : model.content));
+  }
+
+  async function listFiles(dir) {
+    var listing;
+    try { listing = await contents().get(dir, {content: true}); } catch (e) { return []; }
+    var files = [];
+    var items = (listing.content || []).slice().sort(function (a, b) {
+      return a.path < b.path ? -1 : 1;
+    });
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].type === 'directory') files = files.concat(await listFiles(items[i].path));
+      else files.push(items[i].path);
+    }
+    return files;
+  }
+
+  async function courseVersion() {
+    if (state.version === null) {
+      try {
+        var response = await fetch(ROOT + 'course.json', {cache: 'no-cache'});
+        state.version = (await response.json()).version || 'unversioned';
+      } catch (e) {
+        state.version = 'unknown';
+      }
+    }
+    return state.version;
+  }
+
+  function copyMeta(panel) {
+    var model = panel && panel.context && panel.context.model;
+    if (!model) return null;
+    var meta = model.getMetadata ? model.getMetadata(META) : (model.metadata || {})[META];
+    return meta && meta.source ? meta : null;
+  }
+
+  async function stamped(nb, source) {
+    var out = JSON.parse(JSON.stringify(nb));
+    out.metadata = out.metadata || {};
+    out.metadata[META] = {
+      source: source,
+      course_version: await courseVersion(),
+      course_fingerprint: fingerprint(nb),
+      made: new Date().toISOString()
+    };
+    return out;
+  }
+
+  // ---------------------------------------------------------------- the actions
+
+  async function makeCopy() {
+    var panel = state.panel, source = state.path;
+    var dest = WORK + '/' + source;
+    var dirty = panel && panel.context.model.dirty;
+    if (await exists(dest)) {
+      if (dirty && !window.confirm('You already have a copy of this notebook; the changes ' +
+          'made here are not in it. Open your copy?')) return;
+    } else {
+      var course = await contents().get(source, {content: true, type: 'notebook'});
+      var nb = await stamped(course.content, source);
+      if (dirty) { // keep what the learner already typed here: their copy starts from it
+        var edited = panel.context.model.toJSON();
+        edited.metadata = nb.metadata;
+        nb = edited;
+      }
+      await saveNotebook(dest, nb);
+    }
+    if (panel) panel.context.model.dirty = false; // the edits are in the copy; leave quietly
+    open(dest);
+  }
+
+  function open(path) {
+    location.href = viewUrl(path);
+  }
+
+  async function resetCopy() {
+    var panel = state.panel, path = state.path, meta = copyMeta(panel);
+    if (!meta) return;
+    if (!window.confirm('Replace your copy with the current course version? ' +
+        'A backup of your copy is saved first, in ' + BACKUPS + '/.')) return;
+    var stem = splitExt(basename(path))[0];
+    var backup = await freePath(BACKUPS + '/' + stem + '-' + utcStamp() + '.ipynb');
+    var mine = panel.context.model.toJSON(); // with any unsaved edits
+    await saveNotebook(backup, mine);
+    var course = await contents().get(meta.source, {content: true, type: 'notebook'});
+    await saveNotebook(path, await stamped(course.content, meta.source));
+    await panel.context.revert();
+    show();
+    say('Reset to the course version. Your previous copy is kept in ' + backup + '.', 'ok');
+    return backup;
+  }
+
+  async function freePath(path) {
+    if (!(await exists(path))) return path;
+    var parts = splitExt(path);
+    for (var n = 2; ; n++) {
+      var candidate = parts[0] + '-' + n + parts[1];
+      if (!(await exists(candidate))) return candidate;
+    }
+  }
+
+  async function downloadWork() {
+    var panel = state.panel;
+    if (panel && isWork(state.path) && panel.context.model.dirty && state.path) {
+      try { await panel.context.save(); } catch (e) { /* download what is stored */ }
+    }
+    var paths = await listFiles(WORK);
+    if (!paths.length) {
+      say('There is nothing in ' + WORK + '/ yet: make a copy of a notebook first.', 'info');
+      return null;
+    }
+    var entries = [];
+    for (var i = 0; i < paths.length; i++) {
+      var model = await contents().get(paths[i], {content: true});
+      entries.push({name: paths[i], bytes: modelBytes(model), date: model.last_modified});
+    }
+    var blob = new Blob([zipStore(entries)], {type: 'application/zip'});
+    var link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = 'mfml-my-work-' + utcStamp() + '.zip';
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 10000);
+    say('Downloaded ' + entries.length + ' file' + (entries.length === 1 ? '' : 's') +
+        ' from ' + WORK + '/ as ' + link.download + '.', 'ok');
+    return paths;
+  }
+
+  function chooseImport() {
+    var input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.zip,application/zip';
+    input.style.display = 'none';
+    input.addEventListener('change', function () {
+      var file = input.files && input.files[0];
+      input.remove();
+      if (file) run(function () { return importWork(file); });
+    });
+    document.body.appendChild(input);
+    input.click();
+  }
+
+  async function importWork(file) {
+    var entries = await unzip(new Uint8Array(await file.arrayBuffer()));
+    var written = [], same = [], beside = [], merged = [], skipped = [];
+    for (var i = 0; i < entries.length; i++) {
+      var path = workPath(entries[i].name);
+      if (!path) { skipped.push(entries[i].name); continue; }
+      var bytes = entries[i].bytes;
+      var existing = null;
+      try { existing = await contents().get(path, {content: true}); } catch (e) { existing = null; }
+      if (!existing) { await saveBytes(path, bytes); written.push(path); continue; }
+      var mine = modelBytes(existing);
+      if (sameContent(path, mine, bytes)) { same.push(path); continue; }
+      if (basename(path) === 'progress.json') {
+        var combined = mergeProgress(mine, bytes);
+        if (combined) { await saveBytes(path, combined); merged.push(path); continue; }
+      }
+      var parts = splitExt(path);
+      var other = parts[0] + '-imported' + parts[1];
+      for (var n = 2; ; n++) {
+        var there = null;
+        try { there = await contents().get(other, {content: true}); } catch (e) { there = null; }
+        if (!there || sameContent(other, modelBytes(there), bytes)) break;
+        other = parts[0] + '-imported-' + n + parts[1];
+      }
+      await saveBytes(other, bytes);
+      beside.push(other);
+    }
+    var lines = ['Imported ' + file.name + ': ' + written.length + ' new file' +
+                 (written.length === 1 ? '' : 's')];
+    if (same.length) lines.push(same.length + ' already here unchanged');
+    if (merged.length) lines.push('progress merged with yours');
+    if (beside.length) {
+      lines.push('kept your own version and saved the imported one beside it as ' +
+                 beside.join(', '));
+    }
+    if (skipped.length) lines.push('skipped ' + skipped.length + ' entry(ies) outside my-work');
+    say(lines.join('; ') + '.', 'ok');
+    return {written: written, same: same, beside: beside, merged: merged, skipped: skipped};
+  }
+
+  // A zip entry's place under my-work/ (entries may or may not start with "my-work/").
+  function workPath(name) {
+    var parts = name.replace(/\\/g, '/').split('/').filter(function (p) {
+      return p && p !== '.';
+    });
+    if (!parts.length || parts[0] === '__MACOSX' || name.slice(-1) === '/') return null;
+    if (parts.some(function (p) { return p === '..'; })) return null;
+    if (parts[0] !== WORK) parts.unshift(WORK);
+    return parts.length > 1 ? parts.join('/') : null;
+  }
+
+  function sameContent(path, a, b) {
+    if (/\.(ipynb|json)$/i.test(path)) {
+      try {
+        return stable(JSON.parse(utf8dec.decode(a))) === stable(JSON.parse(utf8dec.decode(b)));
+      } catch (e) { /* compare bytes */ }
+    }
+    if (a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  // progress.json: merged record by record as src/mfml/exercises/progress.py merge_data does.
+  var STATUSES = ['not_started', 'attempted', 'revealed', 'self_assessed', 'correct'];
+  function mergeProgress(aBytes, bBytes) {
+    var a, b;
+    try {
+      a = JSON.parse(utf8dec.decode(aBytes));
+      b = JSON.parse(utf8dec.decode(bBytes));
+    } catch (e) { return null; }
+    if (!a || !b || typeof a.exercises !== 'object' || typeof b.exercises !== 'object') return null;
+    var records = Object.assign({}, a.exercises);
+    Object.keys(b.exercises).forEach(function (key) {
+      var x = records[key] || {}, y = b.exercises[key] || {};
+      var rank = function (s) { return Math.max(0, STATUSES.indexOf(s)); };
+      var firsts = [x.first, y.first].filter(Boolean).sort();
+      var lasts = [x.last, y.last].filter(Boolean).sort();
+      records[key] = {
+        status: rank(y.status) > rank(x.status) ? y.status : (x.status || 'not_started'),
+        attempts: Math.max(+x.attempts || 0, +y.attempts || 0),
+        hints_used: Math.max(+x.hints_used || 0, +y.hints_used || 0),
+        revealed: !!(x.revealed || y.revealed),
+        first: firsts.length ? firsts[0] : null,
+        last: lasts.length ? lasts[lasts.length - 1] : null
+      };
+    });
+    return utf8.encode(JSON.stringify({version: 1, exercises: records}, null, 1));
+  }
+
+  // ---------------------------------------------------------------- zip, written and read
+
+  function dosTime(iso) {
+    var d = iso ? new Date(iso) : new Date();
+    if (isNaN(d.getTime()) || d.getFullYear() < 1980) d = new Date();
+    return {
+      time: (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1),
+      date: ((d.getFullYear() - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate()
+    };
+  }
+
+  /* A zip of STORE entries (no compression: notebooks are small, and no library is needed).
+   * Names are UTF-8 (flag bit 11). */
+  function zipStore(entries) {
+    var locals = [], centrals = [], offset = 0;
+    entries.forEach(function (entry) {
+      var name = utf8.encode(entry.name), data = entry.bytes, crc = crc32(data);
+      var when = dosTime(entry.date);
+      var local = new DataView(new ArrayBuffer(30));
+      local.setUint32(0, 0x04034b50, true);
+      local.setUint16(4, 20, true);          // version needed
+      local.setUint16(6, 0x0800, true);      // UTF-8 names
+      local.setUint16(8, 0, true);           // STORE
+      local.setUint16(10, when.time, true);
+      local.setUint16(12, when.date, true);
+      local.setUint32(14, crc, true);
+      local.setUint32(18, data.length, true);
+      local.setUint32(22, data.length, true);
+      local.setUint16(26, name.length, true);
+      local.setUint16(28, 0, true);
+      var central = new DataView(new ArrayBuffer(46));
+      central.setUint32(0, 0x02014b50, true);
+      central.setUint16(4, 20, true);        // made by
+      central.setUint16(6, 20, true);
+      central.setUint16(8, 0x0800, true);
+      central.setUint16(10, 0, true);
+      central.setUint16(12, when.time, true);
+      central.setUint16(14, when.date, true);
+      central.setUint32(16, crc, true);
+      central.setUint32(20, data.length, true);
+      central.setUint32(24, data.length, true);
+      central.setUint16(28, name.length, true);
+      central.setUint32(38, 0, true);        // external attributes
+      central.setUint32(42, offset, true);
+      locals.push(new Uint8Array(local.buffer), name, data);
+      centrals.push(new Uint8Array(central.buffer), name);
+      offset += 30 + name.length + data.length;
+    });
+    var size = centrals.reduce(function (n, part) { return n + part.length; }, 0);
+    var end = new DataView(new ArrayBuffer(22));
+    end.setUint32(0, 0x06054b50, true);
+    end.setUint16(8, entries.length, true);
+    end.setUint16(10, entries.length, true);
+    end.setUint32(12, size, true);
+    end.setUint32(16, offset, true);
+    return new Blob(locals.concat(centrals, [new Uint8Array(end.buffer)]));
+  }
+
+  async function unzip(bytes) {
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    var end = -1;
+    for (var i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+      if (view.getUint32(i, true) === 0x06054b50) { end = i; break; }
+    }
+    if (end < 0) throw new Error('this file is not a zip');
+    var count = view.getUint16(end + 10, true);
+    var at = view.getUint32(end + 16, true);
+    var entries = [];
+    for (var n = 0; n < count; n++) {
+      if (view.getUint32(at, true) !== 0x02014b50) throw new Error('the zip is damaged');
+      var method = view.getUint16(at + 10, true);
+      var crc = view.getUint32(at + 16, true);
+      var packed = view.getUint32(at + 20, true);
+      var nameLength = view.getUint16(at + 28, true);
+      var extra = view.getUint16(at + 30, true);
+      var comment = view.getUint16(at + 32, true);
+      var local = view.getUint32(at + 42, true);
+      var name = utf8dec.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+      at += 46 + nameLength + extra + comment;
+      if (name.slice(-1) === '/') continue;
+      var start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+      var raw = bytes.subarray(start, start + packed);
+      var data;
+      if (method === 0) data = raw;
+      else if (method === 8) data = await inflate(raw);
+      else throw new Error(name + ': compression method ' + method + ' is not supported');
+      if (crc32(data) !== crc) throw new Error(name + ': the zip is damaged (CRC mismatch)');
+      entries.push({name: name, bytes: data});
+    }
+    return entries;
+  }
+
+  async function inflate(raw) {
+    if (typeof DecompressionStream === 'undefined') {
+      throw new Error('this browser cannot read compressed zips; make one with "Download my work"');
+    }
+    var stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  // ---------------------------------------------------------------- storage that can fail
+
+  /* Honest detection: try to open an IndexedDB database. A denied browser throws, fires
+   * onerror, or has no indexedDB at all. */
+  function probeStorage() {
+    return new Promise(function (resolve) {
+      var request;
+      try {
+        if (typeof indexedDB === 'undefined' || !indexedDB) { resolve(false); return; }
+        request = indexedDB.open('mfml-storage-probe');
+      } catch (e) { resolve(false); return; }
+      var timer = setTimeout(function () { resolve(true); }, 5000); // slow is not denied
+      request.onsuccess = function () {
+        clearTimeout(timer);
+        try { request.result.close(); } catch (e) { /* closed */ }
+        resolve(true);
+      };
+      request.onerror = function (event) {
+        clearTimeout(timer);
+        if (event && event.preventDefault) event.preventDefault();
+        resolve(false);
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- the bar
+
+  var CSS = [
+    '#mfml-bar{position:fixed;top:0;left:0;right:0;z-index:1000;font:13px/1.4 system-ui,',
+    '-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2933}',
+    '#main{top:var(--mfml-bar-height,0px)!important}',
+    '.mfml-row{display:flex;flex-wrap:wrap;align-items:center;gap:6px 12px;padding:6px 14px;',
+    'border-bottom:1px solid #d8dee4}',
+    '.mfml-nav{background:#f4f6f8}',
+    '.mfml-nav .mfml-where{flex:1 1 auto;min-width:12em}',
+    '.mfml-nav .mfml-tools{display:flex;flex-wrap:wrap;gap:6px}',
+    '.mfml-home{font-weight:600;color:#1f5f99;text-decoration:none;white-space:nowrap}',
+    '.mfml-home:hover{text-decoration:underline}',
+    '.mfml-tag{display:inline-block;padding:1px 7px;border-radius:9px;font-size:12px;',
+    'background:#e3e8ee;color:#3e4c59;margin-right:6px;white-space:nowrap}',
+    '.mfml-tag.mine{background:#dff3e4;color:#1d6b34}',
+    '.mfml-bar-button,a.mfml-bar-button{font:inherit;font-size:12.5px;padding:3px 10px;',
+    'border-radius:4px;border:1px solid #b8c2cc;background:#fff;color:#1f2933;cursor:pointer;',
+    'white-space:nowrap;text-decoration:none;display:inline-block}',
+    '.mfml-bar-button:hover{background:#eef2f6}',
+    '.mfml-bar-button.primary{background:#1f6feb;border-color:#1f6feb;color:#fff}',
+    '.mfml-bar-button.primary:hover{background:#1a5fcc}',
+    '.mfml-bar-button[disabled]{opacity:.6;cursor:progress}',
+    '.mfml-warn{background:#fff4d6;border-bottom-color:#e8c766}',
+    '.mfml-update{background:#e8f1fd;border-bottom-color:#a9c7f0}',
+    '.mfml-msg{background:#eef8f0;border-bottom-color:#a7d7b3}',
+    '.mfml-msg.error{background:#fdecec;border-bottom-color:#eba3a3}',
+    '.mfml-text{flex:1 1 20em}',
+    '.mfml-close{border:0;background:none;font-size:16px;cursor:pointer;color:#52606d;',
+    'padding:0 4px}',
+    '@media (max-width:600px){.mfml-row{padding:5px 8px;gap:5px 8px}',
+    '.mfml-nav .mfml-where{min-width:0;flex:1 1 auto}.mfml-long{display:none}',
+    '.mfml-warn .mfml-long,.mfml-update .mfml-long{display:inline}}'
+  ].join('');
+
+  var bar, rows = {};
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === 'text') node.textContent = attrs[key];
+      else if (key === 'onclick') node.addEventListener('click', attrs[key]);
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  function button(label, action, extra) {
+    var attrs = Object.assign({type: 'button', 'class': 'mfml-bar-button'}, extra || {});
+    attrs.onclick = function () { run(action); };
+    // "Download| my work": the part after | is left out on a phone
+    var parts = label.split('|');
+    attrs['aria-label'] = parts.join('');
+    return el('button', attrs, [document.createTextNode(parts[0]),
+      parts[1] ? el('span', {'class': 'mfml-long', text: parts[1]}) : null]);
+  }
+
+  async function run(action) {
+    if (state.busy) return;
+    state.busy = true;
+    bar.querySelectorAll('button.mfml-bar-button').forEach(function (b) { b.disabled = true; });
+    try {
+      return await action();
+    } catch (e) {
+      say('That did not work: ' + (e && e.message ? e.message : e), 'error');
+    } finally {
+      state.busy = false;
+      bar.querySelectorAll('button.mfml-bar-button').forEach(function (b) { b.disabled = false; });
+    }
+  }
+
+  function setRow(name, node) {
+    if (rows[name]) rows[name].remove();
+    rows[name] = node;
+    if (node) {
+      // order: storage warning, update notice, the nav row, a message
+      var order = ['storage', 'update', 'nav', 'message'];
+      var after = null;
+      for (var i = order.indexOf(name) + 1; i < order.length && !after; i++) after = rows[order[i]];
+      bar.insertBefore(node, after || null);
+    }
+    layout();
+  }
+
+  function layout() {
+    var height = bar ? bar.getBoundingClientRect().height : 0;
+    var current = document.documentElement.style.getPropertyValue('--mfml-bar-height');
+    if (current !== height + 'px') {
+      document.documentElement.style.setProperty('--mfml-bar-height', height + 'px');
+      window.dispatchEvent(new Event('resize')); // the Lumino shell lays itself out again
+    }
+  }
+
+  function say(text, kind) {
+    var close = el('button', {type: 'button', 'class': 'mfml-close', 'aria-label': 'Close',
+      title: 'Close', text: '\u00d7', onclick: function () { setRow('message', null); }});
+    setRow('message', el('div', {'class': 'mfml-row mfml-msg' + (kind === 'error' ? ' error' : ''),
+      role: 'status', id: 'mfml-message'}, [el('span', {'class': 'mfml-text', text: text}), close]));
+  }
+
+  function showStorageWarning() {
+    var newTab = el('a', {'class': 'mfml-bar-button primary', href: location.href,
+      target: '_blank', rel: 'noopener', text: 'Open in a new tab'});
+    setRow('storage', el('div', {'class': 'mfml-row mfml-warn', role: 'alert',
+      id: 'mfml-storage-banner'}, [
+      el('span', {'class': 'mfml-text', text: 'This browser does not let the course keep ' +
+        'anything here (storage is blocked, as in a page embedded in another site or some ' +
+        'private windows). You can read and run everything, but your work will not be kept ' +
+        'when this page closes.'}),
+      newTab,
+      button('Download my work', downloadWork)
+    ]));
+  }
+
+  async function showUpdate(panel, meta) {
+    setRow('update', null);
+    var version = await courseVersion();
+    if (!meta || meta.course_version === version) return;
+    var course;
+    try { course = await contents().get(meta.source, {content: true}); } catch (e) { return; }
+    if (meta.course_fingerprint && meta.course_fingerprint === fingerprint(course.content)) return;
+    if (state.panel !== panel) return;
+    var beside = el('a', {'class': 'mfml-bar-button', href: viewUrl(meta.source),
+      target: '_blank', rel: 'noopener', text: 'Open the new version beside it'});
+    setRow('update', el('div', {'class': 'mfml-row mfml-update', id: 'mfml-update-banner'}, [
+      el('span', {'class': 'mfml-text',
+        text: 'This copy was made from an older version of the course.'}),
+      beside,
+      button('Reset to the course version', resetCopy)
+    ]));
+  }
+
+  function show() {
+    var path = state.path;
+    var where = el('span', {'class': 'mfml-where'});
+    var tools = el('span', {'class': 'mfml-tools'});
+    var meta = copyMeta(state.panel);
+    if (isCourse(path)) {
+      where.appendChild(el('span', {'class': 'mfml-tag', text: 'Course notebook, read-only'}));
+      where.appendChild(el('span', {'class': 'mfml-long',
+        text: 'Changes here are not kept: make your own copy.'}));
+      tools.appendChild(button('Make my copy', makeCopy, {'class': 'mfml-bar-button primary',
+        id: 'mfml-make-copy', title: 'Copy this notebook to ' + WORK + '/' + path +
+        ' and open it; an existing copy is opened, never overwritten'}));
+    } else if (isWork(path) && meta && !isBackup(path)) {
+      where.appendChild(el('span', {'class': 'mfml-tag mine', text: 'Your copy'}));
+      where.appendChild(el('span', {'class': 'mfml-long', text: path + (state.storageOk === false ?
+        ', kept only while this page is open.' : ', saved in this browser.')}));
+      tools.appendChild(button('Reset| to the course version', resetCopy, {id: 'mfml-reset'}));
+    } else if (isWork(path)) {
+      where.appendChild(el('span', {'class': 'mfml-tag mine', text: isBackup(path) ? 'Backup' : 'Your file'}));
+    }
+    tools.appendChild(button('Download| my work', downloadWork, {id: 'mfml-download',
+      title: 'Everything in ' + WORK + '/ (your notebooks and progress) as one zip'}));
+    tools.appendChild(button('Import| my work', chooseImport, {id: 'mfml-import',
+      title: 'Read back a zip made with "Download my work"; nothing of yours is overwritten'}));
+    var home = el('a', {'class': 'mfml-home', href: HOME, text: '\u2190 Course home'});
+    setRow('nav', el('div', {'class': 'mfml-row mfml-nav', id: 'mfml-nav'}, [home, where, tools]));
+    if (meta && isWork(path) && !isBackup(path)) showUpdate(state.panel, meta);
+    else setRow('update', null);
+  }
+
+  function track() {
+    var a = app();
+    if (!a || !a.shell) { setTimeout(track, 200); return; }
+    var update = function () {
+      var widget = a.shell.currentWidget;
+      var context = widget && widget.context;
+      if (!context) { state.panel = null; state.path = null; show(); return; }
+      context.ready.then(function () {
+        if (a.shell.currentWidget !== widget) return;
+        state.panel = widget;
+        state.path = context.path;
+        show();
+      });
+    };
+    if (a.shell.currentChanged) a.shell.currentChanged.connect(update);
+    update();
+  }
+
+  function start() {
+    var style = el('style', {id: 'mfml-bar-style'});
+    style.textContent = CSS;
+    document.head.appendChild(style);
+    bar = el('div', {id: 'mfml-bar'});
+    document.body.appendChild(bar);
+    if (window.ResizeObserver) new ResizeObserver(layout).observe(bar);
+    window.addEventListener('resize', function () { setTimeout(layout, 0); });
+    state.path = new URLSearchParams(location.search).get('path');
+    show();
+    probeStorage().then(function (ok) {
+      state.storageOk = ok;
+      if (!ok) showStorageWarning();
+    });
+    track();
+  }
+
+  // for the browser tests and the curious: the same functions the buttons call
+  window.mfmlWork = {
+    state: state, makeCopy: makeCopy, resetCopy: resetCopy, downloadWork: downloadWork,
+    importWork: importWork, listFiles: listFiles, fingerprint: fingerprint, zipStore: zipStore,
+    unzip: unzip, crc32: crc32, probeStorage: probeStorage
+  };
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
