@@ -118,6 +118,7 @@ ol.chapters li:first-child { border-top: 0; }
 .meter.none .bar { opacity: .45; }
 a.btn[aria-disabled="true"] { background: #eef1f7; color: var(--muted); border-color: #d5dae5;
        cursor: default; }
+#download-line { display:flex; flex-wrap:wrap; align-items:center; gap: 6px 12px; }
 details.how { margin-top: 12px; }
 details.how summary { cursor: pointer; color: var(--accent); }
 details.how ul { margin: 8px 0 0; padding-left: 1.2em; }
@@ -489,7 +490,7 @@ export your progress now and then.</p></div>
 <h2 id="offline-h">Work offline</h2>
 <div class="card">
 <p id="download-line"><a class="btn" id="download-link" href="{DOWNLOAD}" download>Download the
-course (mfml-course.zip)</a> <span class="small" id="download-size"></span></p>
+course</a> <span class="small" id="download-size">mfml-course.zip</span></p>
 <ol class="steps">
 <li>Unzip it anywhere.</li>
 <li>In a terminal, in the unzipped folder, run <code>python3 start-course.py</code>

@@ -433,7 +433,7 @@
       var response = await fetch(DATA.download, {method: 'HEAD', cache: 'no-store'});
       if (!response.ok) throw new Error(String(response.status));
       var bytes = Number(response.headers.get('Content-Length'));
-      size.textContent = bytes ? '(' + (bytes / 1e6).toFixed(1) + ' MB)' : '';
+      size.textContent = 'mfml-course.zip' + (bytes ? ', ' + (bytes / 1e6).toFixed(1) + ' MB' : '');
       link.dataset.available = 'yes';
     } catch (e) {
       link.removeAttribute('href');

@@ -311,6 +311,14 @@ def test_import_into_a_browser_that_never_opened_a_notebook(page, base_url, site
     page.reload()
     page.wait_for_function(PROGRESS_READ)
     assert percent(page, f'[data-chapter-progress="{n}"]') == round(100 / total)
+    # the storage the home page created is the one the notebooks use
+    open_notebook(page, base_url, chapter["exercises_path"])
+    out = page.evaluate(
+        KERNEL_STDOUT,
+        "from mfml.exercises import ex\n"
+        f'print(ex("{chapter["exercises"][0]}").progress()["status"])',
+    )
+    assert out.strip() == "self_assessed", out
 
 
 @pytest.mark.browser
