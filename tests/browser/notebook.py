@@ -69,6 +69,21 @@ async (timeoutMs) => {
 }
 """
 
+# Run code in the notebook's kernel (not in a cell) and return what it printed.
+KERNEL_STDOUT = """
+async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  let out = '';
+  const future = kernel.requestExecute({code});
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
+  };
+  await future.done;
+  return out;
+}
+"""
+
 
 @dataclass
 class Run:

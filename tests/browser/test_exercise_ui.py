@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from notebook import open_notebook, run_all
+from notebook import KERNEL_STDOUT, open_notebook, run_all
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "exercises/ch19-exercises.ipynb"
@@ -43,20 +43,6 @@ async (match) => {
     }
   }
   throw new Error('no cell contains ' + match);
-}
-"""
-
-KERNEL_STDOUT = """
-async (code) => {
-  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  let out = '';
-  const future = kernel.requestExecute({code});
-  future.onIOPub = msg => {
-    if (msg.header.msg_type === 'stream') out += msg.content.text;
-    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
-  };
-  await future.done;
-  return out;
 }
 """
 

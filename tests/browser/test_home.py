@@ -12,25 +12,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
-from notebook import WAIT_FOR_PANEL, open_notebook
+from notebook import KERNEL_STDOUT, WAIT_FOR_PANEL, open_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 NOTEBOOK_VIEW = "notebooks/index.html"
 
-KERNEL_STDOUT = """
-async (code) => {
-  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  let out = '';
-  const future = kernel.requestExecute({code});
-  future.onIOPub = msg => {
-    if (msg.header.msg_type === 'stream') out += msg.content.text;
-    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
-  };
-  await future.done;
-  return out;
-}
-"""
 
 PROGRESS_READ = "() => document.body.dataset.progress"
 
