@@ -60,7 +60,7 @@ LOSSES = {
         0.5,
     ),
     "narrow valley": Loss(
-        "narrow valley: f = ½ θᵀHθ, H with eigenvalues 1 and 10",
+        "narrow valley: ½ θᵀHθ, eig(H) = 1, 10",
         lambda x, y: (
             0.5 * (H_VALLEY[0, 0] * x * x + 2 * H_VALLEY[0, 1] * x * y + H_VALLEY[1, 1] * y * y)
         ),
