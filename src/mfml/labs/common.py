@@ -270,6 +270,12 @@ _SLIDER_STYLE = {"description_width": "120px"}
 _SLIDER_LAYOUT = {"width": "340px"}
 
 
+def read(*sliders) -> np.ndarray:
+    """The sliders' values, with the float noise the browser adds (0.4 arrives as
+    0.4000000000000001) rounded away, so exact cases (det = 0, parallel vectors) stay exact."""
+    return np.round(np.array([s.value for s in sliders], dtype=float), 9)
+
+
 def slider(
     description: str,
     min: float,

@@ -89,8 +89,7 @@ def build() -> c.Lab:
     values: dict = {}
 
     def update():
-        u = np.array([u1.value, u2.value])
-        v = np.array([v1.value, v2.value])
+        u, v = c.read(u1, u2), c.read(v1, v2)
         pts = head_to_tail(u, v, a.value, b.value)
         w = pts[2]
         kind, direction = span(u, v)

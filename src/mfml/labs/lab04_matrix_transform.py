@@ -120,9 +120,7 @@ def build() -> c.Lab:
     values: dict = {}
 
     def update():
-        # The browser's sliders hand back 0.5 as 0.5000000000000001; round that noise away
-        # so a singular preset has det exactly 0, as ad - bc says.
-        A = np.round(np.array([[a.value, b.value], [cc.value, d.value]]), 9)
+        A = c.read(a, b, cc, d).reshape(2, 2)
         det = determinant(A)
         X, Y = c.grid_lines(A, n=6, extent=30)
         sq = transform(A, UNIT_SQUARE)

@@ -122,9 +122,7 @@ def build() -> c.Lab:
         return seg
 
     def update():
-        # slider values carry float noise from the browser (0.5000000000000001): round it off
-        A = np.round(np.array([[a11.value, a12.value], [a21.value, a22.value]]), 9)
-        b = np.round(np.array([b1.value, b2.value]), 9)
+        A, b = c.read(a11, a12, a21, a22).reshape(2, 2), c.read(b1, b2)
         s1 = draw_line(line1, A[0, 0], A[0, 1], b[0])
         s2 = draw_line(line2, A[1, 0], A[1, 1], b[1])
         kind = classify(A, b)

@@ -101,8 +101,8 @@ PHIS = np.arange(0.0, 180.5, 1.0)
 
 
 def build() -> c.Lab:
-    sx = c.slider("spread σ₁ (along x₁)", 0.2, 2.5, 0.05, 2.0)
-    sy = c.slider("spread σ₂ (along x₂)", 0.2, 2.5, 0.05, 1.0)
+    sx = c.slider("spread σ₁ (x₁)", 0.2, 2.5, 0.05, 2.0)
+    sy = c.slider("spread σ₂ (x₂)", 0.2, 2.5, 0.05, 1.0)
     rho = c.slider("correlation ρ", -0.95, 0.95, 0.05, 0.6)
     phi = c.slider("direction φ (°)", 0, 180, 1, 120, primary=True, readout_format=".0f")
     to_pc1 = c.button("φ → first principal axis")
@@ -111,7 +111,7 @@ def build() -> c.Lab:
     p = c.plot(
         (-EXTENT, EXTENT),
         (-EXTENT, EXTENT),
-        title="points, their projections on the line, the principal axes",
+        title="points, projections, principal axes",
         x_label="x₁",
         y_label="x₂",
         equal=True,
@@ -127,7 +127,7 @@ def build() -> c.Lab:
     q = c.plot(
         (0, 180),
         (0, 7),
-        title="along the direction φ: variance (blue), reconstruction error (red)",
+        title="variance (blue) and error (red) against φ",
         x_label="φ (°)",
         y_label="mean square",
         height=250,

@@ -100,8 +100,9 @@ def _contours(x, y):
 
 
 def build() -> c.Lab:
-    w = c.slider("slope w", *W_RANGE, 0.05, 0.2, primary=True)
-    b = c.slider("intercept b", *B_RANGE, 0.05, 3.0)
+    # fine steps: the browser snaps a slider to its step, and "jump" must land near (w*, b*)
+    w = c.slider("slope w", *W_RANGE, 0.001, 0.2, primary=True, readout_format=".3f")
+    b = c.slider("intercept b", *B_RANGE, 0.001, 3.0, readout_format=".3f")
     fit = c.button("jump to the least-squares (w*, b*)")
     new = c.button("new data")
     show_fit = c.checkbox("show the least-squares line", False)
@@ -170,7 +171,8 @@ def build() -> c.Lab:
             f"<b>L(w, b)</b> = (1/N) Σ rᵢ² = {c.fmt(loss)} (N = {x.size})",
             f"∇L = (∂L/∂w, ∂L/∂b) = {c.fmt_vec(g, 3)}",
             f"<b>least squares</b>: w* = {c.fmt(ws)}, b* = {c.fmt(bs)}, "
-            f"L* = {c.fmt(state['best_loss'])}",
+            f"L* = {c.fmt(state['best_loss'])}, ∇L(w*, b*) = "
+            f"{c.fmt_vec(gradient(x, y, ws, bs), 3)}",
             f"your line is {c.fmt(loss - state['best_loss'])} above the minimum",
         ]
         if state["rank"] < 2:
