@@ -35,7 +35,7 @@ zip: site
 	$(BIN)/python scripts/make_zip.py
 
 # Unit tests and CPython notebooks in parallel (2 cores), then the built site and the browser.
-test: zip
+test: lint zip
 	$(PYTEST) -q -n 2 tests/unit tests/notebooks
 	$(PYTEST) -q tests/site
 	$(PYTEST) -q -n 2 tests/browser

@@ -153,7 +153,8 @@ def lab_updates() -> dict:
         return {}
     print("\nlab figure update after a slider move (median of 5, budget 200 ms)")
     for name, data in found.items():
-        print(f"  {name:<32}{data['median_ms']:>6.0f} ms   runs: {[round(t) for t in data['update_ms']]}")
+        runs = [round(t) for t in data["update_ms"]]
+        print(f"  {name:<32}{data['median_ms']:>6.0f} ms   runs: {runs}")
     return {name: data["median_ms"] for name, data in found.items()}
 
 
