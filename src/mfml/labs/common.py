@@ -276,6 +276,14 @@ def read(*sliders) -> np.ndarray:
     return np.round(np.array([s.value for s in sliders], dtype=float), 9)
 
 
+def _styled(widget_class, primary: bool, **traits):
+    """A control in the labs' common style; the primary one is what browser tests move."""
+    control = widget_class(style=_SLIDER_STYLE, layout=widgets.Layout(**_SLIDER_LAYOUT), **traits)
+    if primary:
+        control.add_class(PRIMARY_CLASS)
+    return control
+
+
 def slider(
     description: str,
     min: float,
@@ -287,7 +295,9 @@ def slider(
     readout_format: str = ".2f",
     continuous: bool = True,
 ) -> widgets.FloatSlider:
-    s = widgets.FloatSlider(
+    return _styled(
+        widgets.FloatSlider,
+        primary,
         value=value,
         min=min,
         max=max,
@@ -295,12 +305,7 @@ def slider(
         description=description,
         readout_format=readout_format,
         continuous_update=continuous,
-        style=_SLIDER_STYLE,
-        layout=widgets.Layout(**_SLIDER_LAYOUT),
     )
-    if primary:
-        s.add_class(PRIMARY_CLASS)
-    return s
 
 
 def log_slider(
@@ -314,7 +319,9 @@ def log_slider(
     readout_format: str = ".3g",
     continuous: bool = True,
 ) -> widgets.FloatLogSlider:
-    s = widgets.FloatLogSlider(
+    return _styled(
+        widgets.FloatLogSlider,
+        primary,
         value=value,
         base=10,
         min=min_exp,
@@ -323,29 +330,21 @@ def log_slider(
         description=description,
         readout_format=readout_format,
         continuous_update=continuous,
-        style=_SLIDER_STYLE,
-        layout=widgets.Layout(**_SLIDER_LAYOUT),
     )
-    if primary:
-        s.add_class(PRIMARY_CLASS)
-    return s
 
 
 def int_slider(
     description: str, min: int, max: int, value: int, step: int = 1, *, primary: bool = False
 ) -> widgets.IntSlider:
-    s = widgets.IntSlider(
+    return _styled(
+        widgets.IntSlider,
+        primary,
         value=value,
         min=min,
         max=max,
         step=step,
         description=description,
-        style=_SLIDER_STYLE,
-        layout=widgets.Layout(**_SLIDER_LAYOUT),
     )
-    if primary:
-        s.add_class(PRIMARY_CLASS)
-    return s
 
 
 def dropdown(description: str, options, value=None) -> widgets.Dropdown:
