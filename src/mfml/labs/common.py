@@ -333,6 +333,19 @@ def log_slider(
     )
 
 
+MATRIX_ENTRIES = ("a (row 1, col 1)", "b (row 1, col 2)", "c (row 2, col 1)", "d (row 2, col 2)")
+
+
+def matrix_sliders(initial, *, primary: bool = False) -> list:
+    """Four sliders for the entries a, b, c, d of a 2x2 matrix, each in [-3, 3] by 0.1;
+    with primary=True, the first one is the lab's primary control."""
+    values = np.ravel(np.asarray(initial, dtype=float))
+    return [
+        slider(name, -3, 3, 0.1, float(v), primary=primary and i == 0)
+        for i, (name, v) in enumerate(zip(MATRIX_ENTRIES, values, strict=True))
+    ]
+
+
 def int_slider(
     description: str, min: int, max: int, value: int, step: int = 1, *, primary: bool = False
 ) -> widgets.IntSlider:

@@ -85,11 +85,8 @@ EXTENT = 4.0
 
 
 def build() -> c.Lab:
-    a = c.slider("a (row 1, col 1)", -3, 3, 0.1, 1.0, primary=True)
-    b = c.slider("b (row 1, col 2)", -3, 3, 0.1, 0.5)
-    cc = c.slider("c (row 2, col 1)", -3, 3, 0.1, 0.0)
-    d = c.slider("d (row 2, col 2)", -3, 3, 0.1, 1.0)
-    sliders = [a, b, cc, d]
+    sliders = c.matrix_sliders([[1.0, 0.5], [0.0, 1.0]], primary=True)
+    a, b, cc, d = sliders
     buttons = {name: c.button(name) for name in PRESETS}
 
     p = c.plot(

@@ -107,11 +107,8 @@ def build() -> c.Lab:
     t = c.int_slider("angle of v (°)", 0, 359, 30, primary=True)
     play = widgets.Play(value=30, min=0, max=359, step=3, interval=250, description="turn v")
     widgets.jslink((play, "value"), (t, "value"))
-    a = c.slider("a (row 1, col 1)", -3, 3, 0.1, 2.0)
-    b = c.slider("b (row 1, col 2)", -3, 3, 0.1, 1.0)
-    cc = c.slider("c (row 2, col 1)", -3, 3, 0.1, 1.0)
-    d = c.slider("d (row 2, col 2)", -3, 3, 0.1, 2.0)
-    sliders = [a, b, cc, d]
+    sliders = c.matrix_sliders([[2.0, 1.0], [1.0, 2.0]])
+    a, b, cc, d = sliders
     buttons = {name: c.button(name) for name in PRESETS}
 
     p = c.plot(
