@@ -14,7 +14,7 @@ help:
 	@echo "make site    build the site into build/site"
 	@echo "make zip     build the offline bundle build/mfml-course.zip"
 	@echo "make bench   measure load times and bytes against stock JupyterLite"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff (code) and codespell (code and prose)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,7 @@ test-fast: venv
 lint: venv
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
+	$(BIN)/codespell content labs exercises docs src scripts tests README.md course.yml
 
 bench: site
 	$(BIN)/python scripts/bench.py

@@ -136,6 +136,13 @@ def imports_of(nb: nbformat.NotebookNode) -> set[str]:
     return found
 
 
+def collapse_if_tagged(cell: nbformat.NotebookNode) -> None:
+    """A `hide-input` tag (figure styling boilerplate) collapses the code in JupyterLab, so the
+    reader sees the figure; the code stays one click away."""
+    if cell.cell_type == "code" and "hide-input" in cell.metadata.get("tags", []):
+        cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+
+
 def write_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
     nb.metadata["kernelspec"] = {
         "name": "python",
@@ -145,6 +152,7 @@ def write_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
     nb.metadata.pop("jupytext", None)
     for number, cell in enumerate(nb.cells):  # stable ids: two builds, identical bytes
         cell["id"] = f"c{number:03d}"
+        collapse_if_tagged(cell)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 

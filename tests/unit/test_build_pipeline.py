@@ -164,3 +164,28 @@ def test_a_busy_port_is_skipped_and_said(tmp_path):
         finally:
             proc.terminate()
             proc.wait(5)
+
+
+def test_a_hide_input_tag_collapses_the_code_but_not_other_cells(tmp_path):
+    path = write_source(
+        tmp_path,
+        """\
+        ---
+        mfml: {kind: guide, title: Figures}
+        ---
+        ```{code-cell} ipython3
+        :tags: [hide-input]
+        import matplotlib.pyplot as plt
+        ```
+        ```{code-cell} ipython3
+        x = 1
+        ```
+        """,
+    )
+    dest = tmp_path / "out.ipynb"
+    build_site.write_notebook(build_site.read_source(path), dest)
+    import nbformat
+
+    cells = nbformat.read(dest, as_version=4).cells
+    assert cells[0].metadata["jupyter"]["source_hidden"] is True
+    assert "jupyter" not in cells[1].metadata
