@@ -151,6 +151,23 @@ def test_function_check_categories(sample_bank):  # noqa: F811
     assert feedback.category == "incorrect" and "hidden cases" in feedback.message
 
 
+def test_a_declared_wrong_answer_shows_its_message(sample_bank):  # noqa: F811
+    number = by_id(sample_bank, "99.1")
+    a, b = number.params["a"], number.params["b"]
+    feedback = run_check(number, a + b)
+    assert feedback.category == "incorrect"
+    assert feedback.message == f"You added {a} and {b}: the task multiplies them."
+    assert str(a * b) not in feedback.message
+    assert "You added" not in run_check(number, a + b + 7).message
+    assert run_check(by_id(sample_bank, "99.4"), "A").message == (
+        "Option (a) describes something else."
+    )
+    doubled = run_check(by_id(sample_bank, "99.3"), lambda x: np.asarray(x) * 2)
+    assert doubled.category == "incorrect" and "Doubling is not squaring." in doubled.message
+    product = run_check(by_id(sample_bank, "99.6"), lambda x, y: y * x)
+    assert product.message == "The constant term is missing."
+
+
 def test_choice_check_accepts_letters_in_several_forms(sample_bank):  # noqa: F811
     single, multiple = by_id(sample_bank, "99.4"), by_id(sample_bank, "99.5")
     for answer in ["b", "B", " (b) ", ["b"]]:

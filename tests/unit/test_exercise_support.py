@@ -42,6 +42,7 @@ SAMPLE = textwrap.dedent(
         wrong:
           - code: answer = a + b
             feedback: incorrect
+            message: "You added {a} and {b}: the task multiplies them."
       - id: "99.2"
         level: 2
         title: An array
@@ -79,6 +80,7 @@ SAMPLE = textwrap.dedent(
               def square(x):
                   return x * 2
             feedback: incorrect
+            message: Doubling is not squaring.
       - id: "99.4"
         level: 1
         title: One choice
@@ -95,6 +97,7 @@ SAMPLE = textwrap.dedent(
         wrong:
           - code: answer = "a"
             feedback: incorrect
+            message: Option (a) describes something else.
       - id: "99.5"
         level: 1
         title: Several choices
@@ -134,6 +137,7 @@ SAMPLE = textwrap.dedent(
               def f(x, y):
                   return x * y
             feedback: incorrect
+            message: The constant term is missing.
       - id: "99.7"
         level: 4
         title: A rubric

@@ -126,6 +126,17 @@ def test_reference_that_fails_its_own_check(tmp_path):
     expect(tmp_path, text, "answer = str(u.sum())", "fails its own check")
 
 
+def test_wrong_answer_message_must_be_text_and_fill(tmp_path):
+    with_message = GOOD.replace(
+        "feedback: incorrect", 'feedback: incorrect\n        message: "Off by one: {u}"'
+    )
+    load_and_validate(tmp_path, with_message)
+    empty = GOOD.replace("feedback: incorrect", 'feedback: incorrect\n        message: ""')
+    expect(tmp_path, empty, 'message: ""', "`message` must be non-empty text")
+    unknown = GOOD.replace("feedback: incorrect", 'feedback: incorrect\n        message: "{w}"')
+    expect(tmp_path, unknown, 'message: "{w}"', "text uses {w}")
+
+
 def test_wrong_answer_with_the_wrong_declared_feedback(tmp_path):
     text = GOOD.replace("feedback: incorrect", "feedback: wrong_shape")
     expect(tmp_path, text, "- code: answer = int(u.sum()) + 1", "should get `wrong_shape`")

@@ -7,31 +7,27 @@ it raises becomes an ``error`` feedback naming the exception and the input.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import numbers
 import re
-import warnings
 
 import numpy as np
 
 from .compare import compare_array, compare_number, compare_value, is_missing, type_name
 from .feedback import Feedback
+from .guard import quiet
 from .instance import Instance
 
+__all__ = ["quiet", "run_check"]
 
-@contextlib.contextmanager
-def quiet(stdout: bool = False):
-    """No warnings, no NumPy floating-point complaints, nothing on stderr (nor stdout)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        with contextlib.redirect_stderr(io.StringIO()):
-            if not stdout:
-                yield
-                return
-            with contextlib.redirect_stdout(io.StringIO()):
-                yield
+
+class Trace:
+    """What a check saw of the learner's answer, for matching it against declared wrong
+    answers: the outcome of every case (function) or the values at the points (expression)."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[int, tuple[bool, object]] = {}
+        self.values = None
 
 
 def call(function, args: tuple):
@@ -69,17 +65,17 @@ def explain_exception(exc: BaseException, where: str) -> str:
 # ---------------------------------------------------------------- kinds
 
 
-def check_number(instance: Instance, value) -> tuple[str, str]:
+def check_number(instance: Instance, value, trace: Trace) -> tuple[str, str]:
     check = instance.spec.check
     return compare_number(value, instance.reference, check.rtol, check.atol)
 
 
-def check_array(instance: Instance, value) -> tuple[str, str]:
+def check_array(instance: Instance, value, trace: Trace) -> tuple[str, str]:
     check = instance.spec.check
     return compare_array(value, instance.reference, check.rtol, check.atol)
 
 
-def check_function(instance: Instance, function) -> tuple[str, str]:
+def check_function(instance: Instance, function, trace: Trace) -> tuple[str, str]:
     check = instance.spec.check
     if is_missing(function):
         return "not_attempted", "Write the function in the cell above, then run the check again."
@@ -90,9 +86,10 @@ def check_function(instance: Instance, function) -> tuple[str, str]:
         )
     cases = instance.cases
     passed, first_failure, returned_none = 0, None, 0
-    for args in cases:
+    for index, args in enumerate(cases):
         expected = instance.reference(*copy.deepcopy(args))
         ok, got = call(function, args)
+        trace.outcomes[index] = (ok, got)
         shown = f"{check.answer}({', '.join(describe(a) for a in args)})"
         if not ok:
             first_failure = first_failure or ("error", explain_exception(got, f"on {shown}"))
@@ -125,23 +122,26 @@ def check_function(instance: Instance, function) -> tuple[str, str]:
     return "correct", f"Correct: passed all {total} hidden cases, edge cases included."
 
 
-def check_choice(instance: Instance, value) -> tuple[str, str]:
+def choice_letters(value, multiple: bool) -> list[str] | None:
+    """The option letters a learner's answer names (lower case), or None if it names none."""
+    if isinstance(value, str):
+        parts = re.findall(r"[A-Za-z]+", value)
+        if not multiple and len(parts) == 1:
+            return [parts[0].lower()]
+        return [ch.lower() for part in parts for ch in part]
+    if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, str) for v in value):
+        return [v.strip().strip("()").lower() for v in value]
+    return None
+
+
+def check_choice(instance: Instance, value, trace: Trace) -> tuple[str, str]:
     check = instance.spec.check
     valid = [chr(ord("a") + i) for i in range(len(check.options))]
     span = f"{valid[0]} to {valid[-1]}"
     if is_missing(value) or (isinstance(value, str | list | tuple | set | frozenset) and not value):
         return "not_attempted", f"Set `{check.answer}` to the letter of your choice, then check."
-    if isinstance(value, str):
-        parts = re.findall(r"[A-Za-z]+", value)
-        if not check.multiple and len(parts) == 1:
-            letters = [parts[0].lower()]
-        else:
-            letters = [ch.lower() for part in parts for ch in part]
-    elif isinstance(value, list | tuple | set | frozenset) and all(
-        isinstance(v, str) for v in value
-    ):
-        letters = [v.strip().strip("()").lower() for v in value]
-    else:
+    letters = choice_letters(value, check.multiple)
+    if letters is None:
         return (
             "wrong_type",
             f"Answer with option letters ({span}), as text; got {type_name(value)}.",
@@ -211,7 +211,7 @@ def _expression_values(function, points: dict, vectorized: bool, names: list[str
     return values, None
 
 
-def check_expression(instance: Instance, function) -> tuple[str, str]:
+def check_expression(instance: Instance, function, trace: Trace) -> tuple[str, str]:
     check = instance.spec.check
     if is_missing(function):
         return "not_attempted", "Write the function in the cell above, then run the check again."
@@ -225,6 +225,7 @@ def check_expression(instance: Instance, function) -> tuple[str, str]:
     got, problem = _expression_values(function, points, check.vectorized, check.variables)
     if problem:
         return problem
+    trace.values = got
     keep = np.isfinite(expected)
     expected, got = expected[keep], got[keep]
     kept = {v: points[v][keep] for v in check.variables}
@@ -254,7 +255,7 @@ def check_expression(instance: Instance, function) -> tuple[str, str]:
     )
 
 
-def check_rubric(instance: Instance, value) -> tuple[str, str]:
+def check_rubric(instance: Instance, value, trace: Trace) -> tuple[str, str]:
     criteria = instance.spec.check.rubric
     n, name = len(criteria), instance.spec.check.answer
     if is_missing(value) or value is False or (isinstance(value, list | tuple | set) and not value):
@@ -295,12 +296,74 @@ CHECKERS = {
 }
 
 
+# ---------------------------------------------------------------- declared wrong answers
+
+
+def _same(value, wrong, instance: Instance) -> bool:
+    check = instance.spec.check
+    if check.kind == "choice":
+        mine, theirs = choice_letters(value, True), choice_letters(wrong, True)
+        return mine is not None and theirs is not None and set(mine) == set(theirs)
+    return compare_value(value, wrong, check.rtol, check.atol)[0] == "correct"
+
+
+def _same_function(instance: Instance, wrong, trace: Trace) -> bool:
+    """The learner's function and a wrong one agree on every case the learner ran."""
+    if not callable(wrong) or not trace.outcomes:
+        return False
+    for index, (ok, got) in trace.outcomes.items():
+        wrong_ok, wrong_got = call(wrong, instance.cases[index])
+        if ok != wrong_ok:
+            return False
+        if not ok:
+            if type(got) is not type(wrong_got):
+                return False
+        elif wrong_got is None or got is None:
+            if (wrong_got is None) != (got is None):
+                return False
+        elif not _same(got, wrong_got, instance):
+            return False
+    return True
+
+
+def _same_expression(instance: Instance, wrong, trace: Trace) -> bool:
+    check = instance.spec.check
+    if not callable(wrong) or trace.values is None:
+        return False
+    values, problem = _expression_values(wrong, instance.points, check.vectorized, check.variables)
+    if problem:
+        return False
+    keep = np.isfinite(values) | np.isfinite(trace.values)
+    return compare_array(trace.values[keep], values[keep], check.rtol, check.atol)[0] == "correct"
+
+
+def match_wrong(instance: Instance, answer, trace: Trace) -> str | None:
+    """The message of the first declared wrong answer this answer matches (same value at
+    this seed within the check's tolerance; same results on the hidden cases or points)."""
+    kind = instance.spec.check.kind
+    for message, wrong in instance.diagnosed_wrong:
+        if kind == "function":
+            matched = _same_function(instance, wrong, trace)
+        elif kind == "expression":
+            matched = _same_expression(instance, wrong, trace)
+        else:
+            matched = _same(answer, wrong, instance)
+        if matched:
+            return message.strip()
+    return None
+
+
 def run_check(instance: Instance, answer) -> Feedback:
     """Check an answer against the instance's reference. Never raises."""
     exercise_id = instance.spec.id
     try:
         with quiet():
-            category, message = CHECKERS[instance.spec.check.kind](instance, answer)
+            trace = Trace()
+            category, message = CHECKERS[instance.spec.check.kind](instance, answer, trace)
+            if category not in ("correct", "not_attempted"):
+                diagnosis = match_wrong(instance, answer, trace)
+                if diagnosis:
+                    message = diagnosis
     except Exception as exc:  # a check must never raise, whatever it is given
         category = "error"
         message = f"The check could not use this answer ({type(exc).__name__}: {short(exc)})."

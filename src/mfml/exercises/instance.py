@@ -124,6 +124,28 @@ class Instance:
         return namespace[self.spec.check.answer]
 
     @cached_property
+    def diagnosed_wrong(self) -> list[tuple[str, object]]:
+        """``(message, value)`` for each declared wrong answer that carries a message: the
+        message filled with this variant's parameters, the value its code binds to the
+        check's answer name at this seed. An entry whose code fails here is left out."""
+        from .guard import quiet
+
+        out = []
+        for wrong in self.spec.wrong:
+            if wrong.message is None:
+                continue
+            try:
+                message = self.text(wrong.message)
+                with quiet(stdout=True):
+                    namespace = self.run(wrong.code, "wrong")
+                out.append((message, namespace[self.spec.check.answer]))
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # noqa: BLE001 - a broken entry must not break the check
+                continue
+        return out
+
+    @cached_property
     def cases(self) -> list[tuple]:
         """Hidden argument tuples of a function check (a bare value is one argument)."""
         namespace = self.namespace() | {"rng": np.random.default_rng([self.seed, 1])}

@@ -38,10 +38,21 @@ DEFAULT_ANSWER = {"number": "answer", "array": "answer", "choice": "answer", "ru
 
 @dataclass
 class Wrong:
+    """A plausible wrong answer: code, the feedback category the check must give it, and an
+    optional learner-facing ``message`` shown when a learner's answer matches it."""
+
     code: str
     feedback: str
     line: int = 0
     code_line: int = 0
+    message: str | None = None
+    message_line: int = 0
+
+    def to_json(self) -> dict:
+        out = {"code": self.code, "feedback": self.feedback}
+        if self.message is not None:
+            out["message"] = self.message
+        return out
 
 
 @dataclass
@@ -122,8 +133,9 @@ class ExerciseSpec:
         return BankError(self.path, where, f"exercise {self.id}: {message}")
 
     def to_json(self) -> dict:
-        """What the browser needs at run time (no wrong answers: they are for the build)."""
-        return {
+        """What the browser needs at run time: wrong answers only where they carry a
+        learner-facing message (the check recognises them); the rest are for the build."""
+        out = {
             "id": self.id,
             "level": self.level,
             "title": self.title,
@@ -134,6 +146,10 @@ class ExerciseSpec:
             "solution": {"explanation": self.explanation, "code": self.solution_code},
             "check": self.check.to_json(),
         }
+        diagnosed = [wrong.to_json() for wrong in self.wrong if wrong.message is not None]
+        if diagnosed:
+            out["wrong"] = diagnosed
+        return out
 
 
 @dataclass
@@ -434,7 +450,9 @@ def _parse_wrong(
         where = line_of(items, index)
         if not isinstance(entry, dict):
             raise BankError(path, where, f"{what}: each wrong answer needs `code` and `feedback`")
-        _no_unknown(entry, ("code", "feedback"), (), path, f"{what} wrong answer {index + 1}")
+        _no_unknown(
+            entry, ("code", "feedback"), ("message",), path, f"{what} wrong answer {index + 1}"
+        )
         if not isinstance(entry["code"], str) or not entry["code"].strip():
             raise BankError(
                 path,
@@ -450,5 +468,22 @@ def _parse_wrong(
                 f"{what}: wrong answer {index + 1}: unknown feedback {category!r} "
                 f"(use one of {allowed})",
             )
-        out.append(Wrong(entry["code"], category, where, line_of(entry, "code")))
+        message = entry.get("message")
+        if message is not None and (not isinstance(message, str) or not message.strip()):
+            raise BankError(
+                path,
+                line_of(entry, "message"),
+                f"{what}: wrong answer {index + 1}: `message` must be non-empty text "
+                "(what the learner reads when their answer matches this one)",
+            )
+        out.append(
+            Wrong(
+                entry["code"],
+                category,
+                where,
+                line_of(entry, "code"),
+                message=message,
+                message_line=line_of(entry, "message"),
+            )
+        )
     return out

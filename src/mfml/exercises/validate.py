@@ -11,8 +11,9 @@ from __future__ import annotations
 import sys
 import traceback
 
-from .checks import quiet, run_check
+from .checks import run_check
 from .errors import BankError
+from .guard import quiet
 from .instance import Instance
 from .spec import Bank, ExerciseSpec
 
@@ -70,6 +71,9 @@ def _validate_at(spec: ExerciseSpec, seed: int | None) -> None:
         _fill(spec, instance, "hints", hint)
     for option in spec.check.options + spec.check.rubric:
         _fill(spec, instance, "check", option)
+    for wrong in spec.wrong:
+        if wrong.message is not None:
+            _fill(spec, instance, "wrong", wrong.message, line=wrong.message_line)
     try:
         with quiet(stdout=True):
             namespace = instance.run(spec.solution_code, "solution")
@@ -93,16 +97,20 @@ def _validate_at(spec: ExerciseSpec, seed: int | None) -> None:
         _validate_wrong(spec, instance, number, wrong, at)
 
 
-def _fill(spec: ExerciseSpec, instance: Instance, field: str, template: str) -> None:
+def _fill(
+    spec: ExerciseSpec, instance: Instance, field: str, template: str, line: int | None = None
+) -> None:
     try:
         instance.text(template)
     except (KeyError, IndexError) as exc:
         raise spec.error(
-            field, f"text uses {{{exc.args[0]}}}, which params does not define"
+            field, f"text uses {{{exc.args[0]}}}, which params does not define", line=line
         ) from None
     except ValueError as exc:
         raise spec.error(
-            field, f"text is not a valid format string ({exc}); double literal braces: {{{{ }}}}"
+            field,
+            f"text is not a valid format string ({exc}); double literal braces: {{{{ }}}}",
+            line=line,
         ) from None
 
 
@@ -124,6 +132,15 @@ def _validate_wrong(spec: ExerciseSpec, instance: Instance, number: int, wrong, 
             f"({feedback.message})",
             wrong.line,
         )
+    if wrong.message is not None:
+        declared = {message.strip() for message, _ in instance.diagnosed_wrong}
+        if feedback.message.strip() not in declared:
+            raise spec.error(
+                "wrong",
+                f"{label}{at}: the check does not recognise it, so the learner would not see "
+                f"its `message` (the check says: {feedback.message})",
+                wrong.line,
+            )
 
 
 def _validate_starter(spec: ExerciseSpec) -> None:
