@@ -13,6 +13,8 @@ import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
 
+from .maths import clean
+
 ROOT_CLASS = "mfml-lab"
 FIGURE_CLASS = "mfml-lab-figure"
 PRIMARY_CLASS = "mfml-lab-primary"
@@ -240,26 +242,51 @@ def contour_paths(x, y, Z, level: float) -> list[np.ndarray]:
     return paths
 
 
-def snap(x, tol: float = 1e-15):
-    """Round values within tol of 0 to exactly 0 (cos 90° is 6e-17 in floating point; a lab
-    that shows the vector (6e-17, 1) instead of (0, 1) only distracts)."""
-    x = np.asarray(x, dtype=float)
-    return np.where(np.abs(x) < tol, 0.0, x)
+def fmt(value: float | None, digits: int = 3, scale: float | None = None) -> str:
+    """A number for a status line: fixed digits, scientific when tiny or huge, never 'nan'.
 
-
-def fmt(value: float, digits: int = 3) -> str:
-    """A number for a status line: fixed digits, scientific when tiny or huge, never 'nan'."""
+    With `scale` (the size of the numbers `value` was computed from), a value at or below
+    DISPLAY_RTOL * scale is rounding noise and shows as 0, as the mathematics says it is.
+    """
     if value is None or not np.isfinite(value):
         return "∞" if value is not None and np.isinf(value) else "undefined"
     value = float(value)
+    if scale is not None:
+        value = float(clean(value, scale))
     if value != 0 and (abs(value) < 10 ** (-digits) or abs(value) >= 1e6):
         return f"{value:.{max(digits - 1, 1)}e}"
     text = f"{value:.{digits}f}"
     return "0" if text.lstrip("-").strip("0.") == "" else text
 
 
-def fmt_vec(v, digits: int = 2) -> str:
-    return "(" + ", ".join(fmt(float(t), digits) for t in np.ravel(v)) + ")"
+def fmt_vec(v, digits: int = 2, scale: float | None = None) -> str:
+    """A vector as (x, y), each entry as `fmt` shows it (with the same optional scale)."""
+    return "(" + ", ".join(fmt(float(t), digits, scale) for t in np.ravel(v)) + ")"
+
+
+def warn(html: str, bold: bool = False) -> str:
+    """Status text in the labs' warning colour."""
+    tag = "b" if bold else "span"
+    return f'<{tag} style="color:{RED}">{html}</{tag}>'
+
+
+class Memo:
+    """Keeps one computed result until the key changes: `memo(key, compute)` returns the
+    cached result when `key` equals the previous call's key, else calls `compute()`. The labs
+    use it for the expensive part of an update (a new matrix, a new cloud, new data), so
+    moving a cheap control redraws only what depends on it."""
+
+    _EMPTY = object()
+
+    def __init__(self):
+        self.key = self._EMPTY
+        self.value = None
+
+    def __call__(self, key, compute: Callable[[], object]):
+        if self.key is self._EMPTY or self.key != key:
+            self.value = compute()
+            self.key = key
+        return self.value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,9 +297,13 @@ _SLIDER_STYLE = {"description_width": "120px"}
 _SLIDER_LAYOUT = {"width": "340px"}
 
 
-def read(*sliders) -> np.ndarray:
-    """The sliders' values, with the float noise the browser adds (0.4 arrives as
-    0.4000000000000001) rounded away, so exact cases (det = 0, parallel vectors) stay exact."""
+def slider_values(*sliders) -> np.ndarray:
+    """The values of linear sliders (steps of 0.001 or more), rounded to 9 decimals.
+
+    The browser sends a slider's value with float noise (0.4 arrives as 0.4000000000000001);
+    rounding it away keeps the exact cases exact (det = 0, parallel vectors). Not for log
+    sliders, whose values can be far below 1e-9.
+    """
     return np.round(np.array([s.value for s in sliders], dtype=float), 9)
 
 
@@ -344,6 +375,25 @@ def matrix_sliders(initial, *, primary: bool = False) -> list:
         slider(name, -3, 3, 0.1, float(v), primary=primary and i == 0)
         for i, (name, v) in enumerate(zip(MATRIX_ENTRIES, values, strict=True))
     ]
+
+
+def preset_buttons(presets: dict, sliders: Sequence[widgets.Widget], refresh) -> dict:
+    """One button per preset; a click sets the sliders to the preset's values (a flat list, or
+    a matrix read row by row), rounded as `slider_values` rounds them, and redraws once."""
+    buttons = {}
+    for name, entries in presets.items():
+        values = [round(float(v), 9) for v in np.ravel(np.asarray(entries, dtype=float))]
+        if len(values) != len(sliders):
+            raise ValueError(f"preset {name!r} has {len(values)} values for {len(sliders)} sliders")
+
+        def on_click(_button=None, values=values):
+            with refresh.hold():
+                for s, v in zip(sliders, values, strict=True):
+                    s.value = v
+
+        buttons[name] = button(name)
+        buttons[name].on_click(on_click)
+    return buttons
 
 
 def int_slider(
@@ -535,7 +585,9 @@ class Lab:
     latest computed values (`lab.values`), so code (and tests) can drive the lab.
 
     Every value control is wired to `refresh`, except those named in `unwired` (which the lab
-    handles itself).
+    handles itself). A **reset** button (`controls["reset"]`) puts every control back to the
+    value it had when the lab was built, then calls `on_reset` (for state that is not a
+    control, such as a lab's data points), and redraws once.
     """
 
     def __init__(
@@ -551,10 +603,17 @@ class Lab:
         refresh: Refresh,
         values: dict,
         unwired: Iterable[str] = (),
+        on_reset: Callable[[], None] | None = None,
     ):
         self.number = number
         self.title = title
-        self.controls = controls
+        self._initial = {
+            name: w.value for name, w in controls.items() if isinstance(w, widgets.ValueWidget)
+        }
+        self._on_reset = on_reset
+        reset = button("reset", "put every control back to its starting value")
+        reset.on_click(self.reset)
+        self.controls = {**controls, "reset": reset}
         self.plots = list(plots)
         self.figures = [p.figure for p in self.plots]
         self.figure = self.figures[0]
@@ -563,7 +622,8 @@ class Lab:
         self.refresh = refresh
         self.values = values
         left = widgets.VBox(
-            [*layout_controls, status], layout=widgets.Layout(width="350px", margin="0 12px 0 0")
+            [*layout_controls, reset, status],
+            layout=widgets.Layout(width="350px", margin="0 12px 0 0"),
         )
         right = widgets.VBox(self.figures)
         self.root = widgets.HBox(
@@ -572,7 +632,7 @@ class Lab:
         self.root.add_class(ROOT_CLASS)
         self._shown_in = None
         refresh.on_error = self._show_error
-        for name, w in controls.items():
+        for name, w in self.controls.items():
             if isinstance(w, widgets.ValueWidget) and name not in unwired:
                 w.observe(refresh, names="value")
         refresh()
@@ -581,17 +641,17 @@ class Lab:
 
     def _show_error(self, exc: Exception) -> None:
         self.status.value = (
-            f'<b style="color:#d62728">{self.ERROR_TEXT}:</b> {type(exc).__name__}: {exc}. '
+            f"{warn(self.ERROR_TEXT + ':', bold=True)} {type(exc).__name__}: {exc}. "
             "Move a control to try again; if it persists, please report it."
         )
 
-    @property
-    def primary(self) -> widgets.Widget:
-        """The control the browser tests move (CSS class mfml-lab-primary)."""
-        for w in self.controls.values():
-            if PRIMARY_CLASS in getattr(w, "_dom_classes", ()):
-                return w
-        raise LookupError("no primary control")
+    def reset(self, _button=None) -> None:
+        """Every control back to its starting value (and the lab's own state, via on_reset)."""
+        with self.refresh.hold():
+            for name, value in self._initial.items():
+                self.controls[name].value = value
+            if self._on_reset is not None:
+                self._on_reset()
 
     def show(self) -> Lab:
         """Display the lab in the notebook (a no-op outside IPython) and return it."""

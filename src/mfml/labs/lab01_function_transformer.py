@@ -1,25 +1,24 @@
 """Lab 1. Function transformer: shift, scale and reflect a function of the zoo, and compose it
 with a second one.
 
-The transformed function is y(x) = a * f(b * (x - h)) + k, with a and b negated by the
-reflections (in the x-axis: -f; in the y-axis: f(-x)).
+The transformed function is y(x) = a * f(b * (x - h)) + k. The two mirrors negate a or b:
+-a mirrors the graph up-down about the line y = k, -b mirrors it left-right about the line
+x = h (about the axes when h = k = 0).
 """
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as widgets
 import numpy as np
 
-from . import common as c
+from . import common as ui
+from .maths import sigmoid
 
 # ---------------------------------------------------------------------------------------------
 # Mathematics
 # ---------------------------------------------------------------------------------------------
-
-
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + e^-x), without overflow
-
 
 # name -> (function, LaTeX template with {} for the argument)
 ZOO = {
@@ -28,7 +27,7 @@ ZOO = {
     "x³ (cubic)": (lambda x: x * x * x, "({})^3"),
     "eˣ (exponential)": (np.exp, "e^{{{}}}"),
     "log x (logarithm)": (np.log, "\\log({})"),
-    "σ(x) (sigmoid)": (_sigmoid, "\\sigma({})"),
+    "σ(x) (sigmoid)": (sigmoid, "\\sigma({})"),
     "tanh x": (np.tanh, "\\tanh({})"),
     "ReLU(x)": (lambda x: np.maximum(x, 0.0), "\\mathrm{{ReLU}}({})"),
     "softplus(x)": (lambda x: np.logaddexp(0.0, x), "\\mathrm{{softplus}}({})"),
@@ -51,12 +50,16 @@ def transform(
     b: float = 1.0,
     h: float = 0.0,
     k: float = 0.0,
-    reflect_x: bool = False,
-    reflect_y: bool = False,
+    flip_a: bool = False,
+    flip_b: bool = False,
 ):
-    """y(x) = a' f(b' (x - h)) + k with a' = -a if reflect_x else a, b' = -b if reflect_y."""
-    a = -a if reflect_x else a
-    b = -b if reflect_y else b
+    """y(x) = a' f(b' (x - h)) + k with a' = -a if flip_a else a, b' = -b if flip_b else b.
+
+    -a mirrors the graph of a f(b(x - h)) + k up-down about the line y = k; -b mirrors it
+    left-right about the line x = h.
+    """
+    a = -a if flip_a else a
+    b = -b if flip_b else b
     x = np.asarray(x, dtype=float)
     with np.errstate(all="ignore"):
         return a * evaluate(name, b * (x - h)) + k
@@ -65,6 +68,14 @@ def transform(
 def compose(outer: str, inner_values):
     """outer(inner(x)) given the inner function's values."""
     return evaluate(outer, inner_values)
+
+
+def apply(name: str, arg: str) -> str:
+    """LaTeX for f(arg): a power of a single symbol needs no brackets (x^2, not (x)^2)."""
+    template = ZOO[name][1]
+    if template.startswith("({})") and re.fullmatch(r"[a-z]", arg):
+        template = template.replace("({})", "{}", 1)
+    return template.format(arg)
 
 
 def _num(v: float) -> str:
@@ -78,20 +89,20 @@ def formula(
     b: float = 1.0,
     h: float = 0.0,
     k: float = 0.0,
-    reflect_x: bool = False,
-    reflect_y: bool = False,
+    flip_a: bool = False,
+    flip_b: bool = False,
     arg: str = "x",
 ) -> str:
     """LaTeX for a' f(b'(arg - h)) + k, leaving out factors of 1 and shifts of 0."""
-    a = -a if reflect_x else a
-    b = -b if reflect_y else b
+    a = -a if flip_a else a
+    b = -b if flip_b else b
     inner = arg
     if round(h, 2) != 0:
         inner = f"{arg} {'-' if h > 0 else '+'} {_num(abs(h))}"
     if round(b, 2) != 1:
         coeff = "-" if round(b, 2) == -1 else _num(b)
         inner = f"{coeff}({inner})" if (round(h, 2) != 0 or arg != "x") else f"{coeff}{inner}"
-    text = ZOO[name][1].format(inner)
+    text = apply(name, inner)
     if round(a, 2) == -1:
         text = f"-{text}"
     elif round(a, 2) != 1:
@@ -112,18 +123,18 @@ Y_CLIP = (-50.0, 50.0)  # values beyond this are far off the figure; clipped, ne
 
 
 def _paths(values):
-    return c.pad_paths(c.finite_runs(XS, values, Y_CLIP))
+    return ui.pad_paths(ui.finite_runs(XS, values, Y_CLIP))
 
 
-def build() -> c.Lab:
-    f = c.dropdown("function f", list(ZOO), "σ(x) (sigmoid)")
-    h = c.slider("shift right: h", -3, 3, 0.1, 0.0, primary=True)
-    k = c.slider("shift up: k", -3, 3, 0.1, 0.0)
-    b = c.slider("squeeze x: b", 0.2, 3, 0.05, 1.0)
-    a = c.slider("stretch y: a", 0.2, 3, 0.05, 1.0)
-    rx = c.checkbox("reflect in the x-axis (−f)")
-    ry = c.checkbox("reflect in the y-axis (x → −x)")
-    g = c.dropdown("then compose with g", [NONE, *ZOO], NONE)
+def build() -> ui.Lab:
+    f = ui.dropdown("function f", list(ZOO), "σ(x) (sigmoid)")
+    h = ui.slider("shift right: h", -3, 3, 0.1, 0.0, primary=True)
+    k = ui.slider("shift up: k", -3, 3, 0.1, 0.0)
+    b = ui.slider("squeeze x: b", 0.2, 3, 0.05, 1.0)
+    a = ui.slider("stretch y: a", 0.2, 3, 0.05, 1.0)
+    flip_a = ui.checkbox("−a: mirror up–down, about the line y = k")
+    flip_b = ui.checkbox("−b: mirror left–right, about the line x = h")
+    g = ui.dropdown("then compose with g", [NONE, *ZOO], NONE)
     order = widgets.ToggleButtons(
         options=["g(y(x))", "y(g(x))"],
         value="g(y(x))",
@@ -131,7 +142,7 @@ def build() -> c.Lab:
         style={"description_width": "120px", "button_width": "90px"},
     )
 
-    p = c.plot(
+    graph = ui.plot(
         X_RANGE,
         Y_RANGE,
         title="y(x) = a·f(b(x − h)) + k",
@@ -140,79 +151,94 @@ def build() -> c.Lab:
         equal=True,
         main=True,
     )
-    p.lines([X_RANGE[0], X_RANGE[1]], [0, 0], colors=[c.LIGHT], stroke_width=1)
-    p.lines([0, 0], [Y_RANGE[0], Y_RANGE[1]], colors=[c.LIGHT], stroke_width=1)
-    base = p.lines(colors=[c.GRAY], line_style="dashed", stroke_width=1.5)
-    comp = p.lines(colors=[c.GREEN], stroke_width=2.5)
-    curve = p.lines(colors=[c.BLUE], stroke_width=3)
-    anchor = p.scatter([0], [0], colors=[c.BLUE], default_size=40)
+    graph.lines([X_RANGE[0], X_RANGE[1]], [0, 0], colors=[ui.LIGHT], stroke_width=1)
+    graph.lines([0, 0], [Y_RANGE[0], Y_RANGE[1]], colors=[ui.LIGHT], stroke_width=1)
+    base = graph.lines(colors=[ui.GRAY], line_style="dashed", stroke_width=1.5)
+    comp = graph.lines(colors=[ui.GREEN], stroke_width=2.5)
+    curve = graph.lines(colors=[ui.BLUE], stroke_width=3)
+    anchor = graph.scatter([0], [0], colors=[ui.BLUE], default_size=40)
     math = widgets.HTMLMath(layout=widgets.Layout(width="340px"))
-    status = c.status_label()
+    status = ui.status_label()
     values: dict = {}
 
     def update():
-        args = dict(
-            a=a.value, b=b.value, h=h.value, k=k.value, reflect_x=rx.value, reflect_y=ry.value
-        )
+        hv, kv, bv, av = ui.slider_values(h, k, b, a)
+        args = dict(a=av, b=bv, h=hv, k=kv, flip_a=flip_a.value, flip_b=flip_b.value)
         y0 = evaluate(f.value, XS)
         y1 = transform(f.value, XS, **args)
         bx, by = _paths(y0)
         cx, cy = _paths(y1)
-        c.set_data(base, x=bx, y=by)
-        c.set_data(curve, x=cx, y=cy)
+        ui.set_data(base, x=bx, y=by)
+        ui.set_data(curve, x=cx, y=cy)
         tex = formula(f.value, **args)
-        lines = [f"$f(x) = {ZOO[f.value][1].format('x')}$", f"$y(x) = {tex}$"]
+        lines = [f"$f(x) = {apply(f.value, 'x')}$", f"$y(x) = {tex}$"]
         if g.value == NONE:
-            c.set_data(comp, x=np.zeros(0), y=np.zeros(0))
+            ui.set_data(comp, x=np.zeros(0), y=np.zeros(0))
             y2 = None
         else:
             if order.value == "g(y(x))":
                 y2 = compose(g.value, y1)
-                tex2 = ZOO[g.value][1].format(tex)
+                tex2 = apply(g.value, tex)
             else:
                 y2 = transform(f.value, evaluate(g.value, XS), **args)
-                tex2 = formula(f.value, **args, arg=ZOO[g.value][1].format("x"))
+                tex2 = formula(f.value, **args, arg=apply(g.value, "x"))
             gx, gy = _paths(y2)
-            c.set_data(comp, x=gx, y=gy)
+            ui.set_data(comp, x=gx, y=gy)
             lines.append(f"${order.value} = {tex2}$")
         # the point that f has at x = 0 moves to x = h: the shift made visible
-        ya = transform(f.value, np.array([h.value]), **args)
+        ya = transform(f.value, np.array([hv]), **args)
         if np.isfinite(ya[0]):
-            c.set_data(anchor, x=np.array([h.value]), y=np.clip(ya, *Y_CLIP))
+            ui.set_data(anchor, x=np.array([hv]), y=np.clip(ya, *Y_CLIP))
         else:
-            c.set_data(anchor, x=np.zeros(0), y=np.zeros(0))
+            ui.set_data(anchor, x=np.zeros(0), y=np.zeros(0))
         math.value = "<br>".join(lines)
-        notes = [
-            "Dashed: f. Blue: y. Green: the composition. The dot is f's point at x = 0, "
-            "moved to x = h."
-        ]
-        n_missing = int(np.sum(~np.isfinite(y1)))
-        if n_missing:
+        notes = ["Dashed: f. Blue: y. The dot is f's point at x = 0, moved to x = h."]
+        if y2 is not None:
+            notes.append(f"Green: the composition {order.value}.")
+        if flip_b.value:
+            notes.append(f"−b mirrors the graph left–right about the line x = h = {_num(hv)}.")
+        if flip_a.value:
+            notes.append(f"−a mirrors the graph up–down about the line y = k = {_num(kv)}.")
+        missing_y = int(np.sum(~np.isfinite(y1)))
+        if missing_y:
             notes.append(
-                f"y is undefined on part of the window ({n_missing} of {XS.size} "
+                f"y is undefined on part of the window ({missing_y} of {XS.size} "
                 "sample points): outside the domain of f."
             )
+        missing_comp = 0 if y2 is None else int(np.sum(~np.isfinite(y2)))
+        if missing_comp > missing_y:
+            notes.append(
+                f"The composition is undefined on {missing_comp} of {XS.size} sample points: "
+                "there a value falls outside the domain of g or of f."
+            )
         status.value = "<br>".join(notes)
-        values.update(x=XS, f=y0, y=y1, composition=y2, formula=tex)
+        values.update(
+            x=XS,
+            f=y0,
+            y=y1,
+            composition=y2,
+            formula=tex,
+            composition_formula=tex2 if y2 is not None else None,
+        )
 
-    refresh = c.Refresh(update)
+    refresh = ui.Refresh(update)
     controls = {
         "f": f,
         "h": h,
         "k": k,
         "b": b,
         "a": a,
-        "reflect_x": rx,
-        "reflect_y": ry,
+        "flip_a": flip_a,
+        "flip_b": flip_b,
         "g": g,
         "order": order,
     }
-    return c.Lab(
+    return ui.Lab(
         1,
         "Function transformer",
         controls=controls,
-        layout_controls=[f, h, k, b, a, rx, ry, g, order, math],
-        plots=[p],
+        layout_controls=[f, h, k, b, a, flip_a, flip_b, g, order, math],
+        plots=[graph],
         marks={"f": base, "y": curve, "composition": comp, "anchor": anchor},
         status=status,
         refresh=refresh,
@@ -220,6 +246,6 @@ def build() -> c.Lab:
     )
 
 
-def show() -> c.Lab:
+def show() -> ui.Lab:
     """Build the lab, display it, and return it (see `Lab`)."""
     return build().show()

@@ -1,11 +1,13 @@
-"""Lab 2. Vector playground: the linear combination a*u + b*v drawn head to tail, the norms,
-and the span of u and v (the whole plane, a line, or the origin)."""
+"""Lab 2. Vector playground: the linear combination a*u + b*v drawn head to tail, the norms
+(as numbers and as the three unit-ball shapes through w), and the span of u and v (the whole
+plane, a line, or the origin). The head of w can be dragged: a and b follow."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import common as c
+from . import common as ui
+from .maths import clean, det2, matrix_rank
 
 # ---------------------------------------------------------------------------------------------
 # Mathematics
@@ -33,27 +35,39 @@ def norms(x) -> dict[str, float]:
     }
 
 
-def span(u, v, rtol: float = 1e-9) -> tuple[str, np.ndarray | None]:
+def span(u, v) -> tuple[str, np.ndarray | None]:
     """What u and v span in the plane: ("plane", None), ("line", unit direction) or
-    ("point", None). u and v are dependent when det [u v] = u1 v2 - u2 v1 is (relatively) 0."""
+    ("point", None): the rank of the matrix [u v], by the labs' one rank rule
+    (`maths.matrix_rank`, relative to the larger vector)."""
     u = np.asarray(u, dtype=float)
     v = np.asarray(v, dtype=float)
-    nu, nv = np.hypot(*u), np.hypot(*v)
-    if nu == 0.0 and nv == 0.0:
-        return "point", None
-    det = u[0] * v[1] - u[1] * v[0]
-    if abs(det) > rtol * max(nu, nv) ** 2:
+    r = matrix_rank(np.column_stack([u, v]))
+    if r == 2:
         return "plane", None
-    d = u if nu >= nv else v
+    if r == 0:
+        return "point", None
+    d = u if np.hypot(*u) >= np.hypot(*v) else v
     return "line", d / np.hypot(*d)
 
 
-def coordinates(u, v, w, rtol: float = 1e-9):
+def coordinates(u, v, w):
     """The (a, b) with a*u + b*v = w when u, v span the plane; None otherwise."""
-    kind, _ = span(u, v, rtol)
-    if kind != "plane":
+    if span(u, v)[0] != "plane":
         return None
     return np.linalg.solve(np.column_stack([u, v]).astype(float), np.asarray(w, dtype=float))
+
+
+def norm_balls(w, n: int = 121) -> list[np.ndarray]:
+    """The three curves through w of the points with the same norm as w: the L1 diamond
+    |x₁| + |x₂| = ‖w‖₁, the L2 circle of radius ‖w‖₂ and the L∞ square max|xᵢ| = ‖w‖∞, each
+    as a closed (m, 2) polyline. All three pass through w; on the axes they cross at
+    ±‖w‖₁ ≥ ±‖w‖₂ ≥ ±‖w‖∞, which is ‖w‖∞ ≤ ‖w‖₂ ≤ ‖w‖₁ drawn."""
+    nw = norms(w)
+    diamond = nw["L1"] * np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]], dtype=float)
+    t = np.linspace(0.0, 2.0 * np.pi, n)
+    circle = nw["L2"] * np.column_stack([np.cos(t), np.sin(t)])
+    square = nw["Linf"] * np.array([[1, 1], [-1, 1], [-1, -1], [1, -1], [1, 1]], dtype=float)
+    return [diamond, circle, square]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,15 +77,15 @@ def coordinates(u, v, w, rtol: float = 1e-9):
 EXTENT = 8.0
 
 
-def build() -> c.Lab:
-    u1 = c.slider("u₁", -3, 3, 0.1, 2.0)
-    u2 = c.slider("u₂", -3, 3, 0.1, 0.5)
-    v1 = c.slider("v₁", -3, 3, 0.1, 0.5)
-    v2 = c.slider("v₂", -3, 3, 0.1, 1.5)
-    a = c.slider("a", -2, 2, 0.1, 1.0, primary=True)
-    b = c.slider("b", -2, 2, 0.1, 1.0)
+def build() -> ui.Lab:
+    u1 = ui.slider("u₁", -3, 3, 0.1, 2.0)
+    u2 = ui.slider("u₂", -3, 3, 0.1, 0.5)
+    v1 = ui.slider("v₁", -3, 3, 0.1, 0.5)
+    v2 = ui.slider("v₂", -3, 3, 0.1, 1.5)
+    a = ui.slider("a", -2, 2, 0.1, 1.0, primary=True)
+    b = ui.slider("b", -2, 2, 0.1, 1.0)
 
-    p = c.plot(
+    plane = ui.plot(
         (-EXTENT, EXTENT),
         (-EXTENT, EXTENT),
         title="w = a·u + b·v, drawn head to tail",
@@ -80,77 +94,120 @@ def build() -> c.Lab:
         equal=True,
         main=True,
     )
-    lattice = p.lines(colors=[c.LIGHT], stroke_width=1)
-    span_line = p.lines(colors=[c.PURPLE], stroke_width=2, line_style="dashed")
-    base = p.lines(colors=[c.BLUE, c.ORANGE], stroke_width=1.5, opacities=[0.45, 0.45])
-    path = p.lines(colors=[c.BLUE, c.ORANGE, c.GREEN], stroke_width=3)
-    tags = p.label(colors=[c.BLUE, c.ORANGE, c.BLUE, c.ORANGE, c.GREEN], x_offset=6, y_offset=-4)
-    status = c.status_label()
+    lattice = plane.lines(colors=[ui.LIGHT], stroke_width=1)
+    balls = plane.lines(
+        colors=[ui.RED, ui.GREEN, ui.PURPLE], stroke_width=1, opacities=[0.5, 0.5, 0.5]
+    )
+    span_line = plane.lines(colors=[ui.PURPLE], stroke_width=2, line_style="dashed")
+    base = plane.lines(colors=[ui.BLUE, ui.ORANGE], stroke_width=1.5, opacities=[0.45, 0.45])
+    path = plane.lines(colors=[ui.BLUE, ui.ORANGE, ui.GREEN], stroke_width=3)
+    tags = plane.label(
+        colors=[ui.BLUE, ui.ORANGE, ui.BLUE, ui.ORANGE, ui.GREEN], x_offset=6, y_offset=-4
+    )
+    head = plane.scatter([3.0], [2.0], colors=[ui.GREEN], default_size=90, enable_move=True)
+    status = ui.status_label()
     values: dict = {}
+    dragging: dict = {"busy": False}
 
     def update():
-        u, v = c.read(u1, u2), c.read(v1, v2)
-        pts = head_to_tail(u, v, a.value, b.value)
-        w = pts[2]
+        u, v = ui.slider_values(u1, u2), ui.slider_values(v1, v2)
+        av, bv = ui.slider_values(a, b)
+        pts = head_to_tail(u, v, av, bv)
+        # a·u + b·v is as large as |a|‖u‖ + |b|‖v‖; a component far below that is rounding
+        scale = abs(av) * np.hypot(*u) + abs(bv) * np.hypot(*v)
+        w = clean(pts[2], scale)
+        pts[2] = w
         kind, direction = span(u, v)
         # the lines i*u + t*v and t*u + j*v: the coordinate grid that u and v put on the plane
-        X, Y = c.grid_lines(np.column_stack([u, v]), n=8, extent=40)
-        c.set_data(lattice, x=X, y=Y)
+        X, Y = ui.grid_lines(np.column_stack([u, v]), n=8, extent=40)
+        ui.set_data(lattice, x=X, y=Y)
+        BX, BY = ui.pad_paths(norm_balls(w))
+        ui.set_data(balls, x=BX, y=BY)
         if kind == "line":
             ends = np.outer([-3 * EXTENT, 3 * EXTENT], direction)
-            c.set_data(span_line, x=ends[:, 0], y=ends[:, 1], visible=True)
+            ui.set_data(span_line, x=ends[:, 0], y=ends[:, 1], visible=True)
         else:
-            c.set_data(span_line, visible=False)
-        bx, by = c.arrow_paths(np.zeros((2, 2)), np.array([u, v]), head=0.35)
-        c.set_data(base, x=bx, y=by)
-        px, py = c.arrow_paths(pts[[0, 1, 0]], pts[[1, 2, 2]], head=0.45)
-        c.set_data(path, x=px, y=py)
+            ui.set_data(span_line, visible=False)
+        bx, by = ui.arrow_paths(np.zeros((2, 2)), np.array([u, v]), head=0.35)
+        ui.set_data(base, x=bx, y=by)
+        px, py = ui.arrow_paths(pts[[0, 1, 0]], pts[[1, 2, 2]], head=0.45)
+        ui.set_data(path, x=px, y=py)
+        dragging["busy"] = True  # moving the head here is not a drag
+        try:
+            ui.set_data(head, x=w[:1], y=w[1:])
+        finally:
+            dragging["busy"] = False
         at = np.array([u, v, 0.5 * pts[1], 0.5 * (pts[1] + pts[2]), w])
-        c.set_data(tags, x=at[:, 0], y=at[:, 1], text=["u", "v", "a·u", "b·v", "w"])
+        ui.set_data(tags, x=at[:, 0], y=at[:, 1], text=["u", "v", "a·u", "b·v", "w"])
         nu, nv, nw = norms(u), norms(v), norms(w)
-        bound = abs(a.value) * nu["L2"] + abs(b.value) * nv["L2"]
+        bound = abs(av) * nu["L2"] + abs(bv) * nv["L2"]
         span_text = {
             "plane": "u and v are independent: they span the whole plane (every point is some "
-            "a·u + b·v; the faint grid shows their coordinates).",
+            "a·u + b·v; the faint grid shows their coordinates). Drag the green head of w: "
+            "a and b follow.",
             "line": "u and v are parallel (det [u v] = 0): they span only the dashed line, and "
             "a·u + b·v can never leave it.",
             "point": "u = v = 0: they span only the origin.",
         }[kind]
-        warn = ' style="color:#d62728"' if kind != "plane" else ""
-        status.value = (
-            f"<b>w</b> = a·u + b·v = {c.fmt_vec(w)}<br>"
-            f"‖u‖₂ = {c.fmt(nu['L2'], 2)}, ‖v‖₂ = {c.fmt(nv['L2'], 2)}<br>"
-            f"‖w‖₁ = {c.fmt(nw['L1'], 2)}, ‖w‖₂ = {c.fmt(nw['L2'], 2)}, "
-            f"‖w‖∞ = {c.fmt(nw['Linf'], 2)}<br>"
-            f"triangle inequality: ‖w‖₂ ≤ |a|‖u‖₂ + |b|‖v‖₂ = {c.fmt(bound, 2)}<br>"
-            f"det [u v] = {c.fmt(u[0] * v[1] - u[1] * v[0], 2)}<br>"
-            f"<span{warn}>{span_text}</span>"
+        det = det2(np.column_stack([u, v]))
+        status.value = "<br>".join(
+            [
+                f"<b>w</b> = a·u + b·v = {ui.fmt_vec(w)}",
+                f"‖u‖₂ = {ui.fmt(nu['L2'], 2)}, ‖v‖₂ = {ui.fmt(nv['L2'], 2)}",
+                f"‖w‖₁ = {ui.fmt(nw['L1'], 2)}, ‖w‖₂ = {ui.fmt(nw['L2'], 2)}, "
+                f"‖w‖∞ = {ui.fmt(nw['Linf'], 2)} (red diamond, green circle, purple square: "
+                "the points with the same norm as w)",
+                f"triangle inequality: ‖w‖₂ ≤ |a|‖u‖₂ + |b|‖v‖₂ = {ui.fmt(bound, 2)}",
+                f"det [u v] = {ui.fmt(det, 2, scale=nu['L2'] * nv['L2'])}",
+                span_text if kind == "plane" else ui.warn(span_text),
+            ]
         )
         if np.max(np.abs(w)) > EXTENT or np.max(np.abs(pts[1])) > EXTENT:
             status.value += "<br>(part of the path is outside the window)"
-        values.update(u=u, v=v, w=w, span=kind, norms=nw)
+        values.update(u=u, v=v, a=av, b=bv, w=w, span=kind, norms=nw, bound=bound)
 
-    refresh = c.Refresh(update)
+    refresh = ui.Refresh(update)
+
+    def on_drag(_change=None):
+        """The head of w was dragged: solve a·u + b·v = w for (a, b), on the sliders' steps;
+        the redraw puts w on the nearest a·u + b·v the sliders reach."""
+        if dragging["busy"]:
+            return
+        target = np.array([head.x[0], head.y[0]], dtype=float)
+        dragging["busy"] = True
+        try:
+            ab = coordinates(values["u"], values["v"], target)
+            with refresh.hold():
+                if ab is not None:
+                    ab = np.clip(np.round(ab, 1), a.min, a.max)
+                    a.value, b.value = float(ab[0]), float(ab[1])
+        finally:
+            dragging["busy"] = False
+
     controls = {"u1": u1, "u2": u2, "v1": v1, "v2": v2, "a": a, "b": b}
-    return c.Lab(
+    lab = ui.Lab(
         2,
         "Vector playground",
         controls=controls,
         layout_controls=list(controls.values()),
-        plots=[p],
+        plots=[plane],
         marks={
             "lattice": lattice,
+            "norm balls": balls,
             "span": span_line,
             "u and v": base,
             "path": path,
             "labels": tags,
+            "head of w": head,
         },
         status=status,
         refresh=refresh,
         values=values,
     )
+    head.observe(on_drag, names=["x", "y"])
+    return lab
 
 
-def show() -> c.Lab:
+def show() -> ui.Lab:
     """Build the lab, display it, and return it (see `Lab`)."""
     return build().show()

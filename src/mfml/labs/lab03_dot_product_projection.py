@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import common as c
+from . import common as ui
+from .maths import clean, unit_vector
 
 # ---------------------------------------------------------------------------------------------
 # Mathematics
@@ -14,8 +15,7 @@ from . import common as c
 
 def from_polar(length: float, angle_deg: float) -> np.ndarray:
     """The vector of the given length at the given angle (degrees, from the x₁-axis)."""
-    t = np.deg2rad(angle_deg)
-    return length * c.snap(np.array([np.cos(t), np.sin(t)]))
+    return length * unit_vector(angle_deg)
 
 
 def dot(u, v) -> float:
@@ -49,6 +49,37 @@ def project(u, v) -> tuple[np.ndarray, np.ndarray]:
     return p, u - p
 
 
+def length_times_cosine(u, v) -> float | None:
+    """‖u‖ ‖v‖ cos θ, the geometric face of u · v (θ the angle between u and v); None when
+    either vector is zero (θ is undefined)."""
+    theta = angle_deg(u, v)
+    if theta is None:
+        return None
+    return float(np.linalg.norm(u) * np.linalg.norm(v) * np.cos(np.radians(theta)))
+
+
+def signed_shadow(u, v) -> float | None:
+    """The signed length of the projection of u on the direction of v, u · v / ‖v‖: negative
+    when p points against v. u · v is this shadow times ‖v‖. None when v = 0."""
+    nv = np.linalg.norm(v)
+    return None if nv == 0.0 else dot(u, v) / float(nv)
+
+
+def right_angle_mark(p, r, direction, size: float = 0.25) -> np.ndarray | None:
+    """The small square that marks the right angle between the line of v and the residual r
+    at the foot p of the projection, as 3 points (from the line, the corner, to r); None when
+    r is (nearly) zero and there is no angle to mark. `direction` is v's unit direction."""
+    p = np.asarray(p, dtype=float)
+    r = np.asarray(r, dtype=float)
+    nr, n_p = np.linalg.norm(r), np.linalg.norm(p)
+    if nr <= 1e-9:
+        return None
+    s = min(size, 0.5 * nr)
+    rhat = r / nr
+    back = -p / n_p if n_p > 1e-9 else np.asarray(direction, dtype=float)  # from p towards 0
+    return p + s * np.array([back, back + rhat, rhat])
+
+
 def arc(angle_from: float, angle_to: float, radius: float, n: int = 40) -> np.ndarray:
     """Points on the shorter circular arc between two directions (degrees), as (n, 2)."""
     delta = (angle_to - angle_from + 180.0) % 360.0 - 180.0
@@ -63,13 +94,13 @@ def arc(angle_from: float, angle_to: float, radius: float, n: int = 40) -> np.nd
 EXTENT = 4.5
 
 
-def build() -> c.Lab:
-    theta_u = c.slider("angle of u (°)", -180, 180, 1, 60, primary=True, readout_format=".0f")
-    len_u = c.slider("length ‖u‖", 0, 4, 0.1, 3.0)
-    theta_v = c.slider("angle of v (°)", -180, 180, 1, 10, readout_format=".0f")
-    len_v = c.slider("length ‖v‖", 0, 4, 0.1, 2.0)
+def build() -> ui.Lab:
+    theta_u = ui.slider("angle of u (°)", -180, 180, 1, 60, primary=True, readout_format=".0f")
+    len_u = ui.slider("length ‖u‖", 0, 4, 0.1, 3.0)
+    theta_v = ui.slider("angle of v (°)", -180, 180, 1, 10, readout_format=".0f")
+    len_v = ui.slider("length ‖v‖", 0, 4, 0.1, 2.0)
 
-    p = c.plot(
+    plane = ui.plot(
         (-EXTENT, EXTENT),
         (-EXTENT, EXTENT),
         title="projection of u onto the direction of v",
@@ -78,89 +109,100 @@ def build() -> c.Lab:
         equal=True,
         main=True,
     )
-    v_line = p.lines(colors=[c.LIGHT], stroke_width=1.5, line_style="dashed")
-    angle_arc = p.lines(colors=[c.GRAY], stroke_width=1.5)
-    residual = p.lines(colors=[c.RED], stroke_width=2, line_style="dashed")
-    corner = p.lines(colors=[c.RED], stroke_width=1)
-    arrows = p.lines(colors=[c.BLUE, c.ORANGE, c.GREEN], stroke_width=3)
-    tags = p.label(colors=[c.BLUE, c.ORANGE, c.GREEN, c.RED], x_offset=6, y_offset=-4)
-    status = c.status_label()
+    v_line = plane.lines(colors=[ui.LIGHT], stroke_width=1.5, line_style="dashed")
+    angle_arc = plane.lines(colors=[ui.GRAY], stroke_width=1.5)
+    residual = plane.lines(colors=[ui.RED], stroke_width=2, line_style="dashed")
+    corner = plane.lines(colors=[ui.RED], stroke_width=1)
+    arrows = plane.lines(colors=[ui.BLUE, ui.ORANGE, ui.GREEN], stroke_width=3)
+    tags = plane.label(colors=[ui.BLUE, ui.ORANGE, ui.GREEN, ui.RED], x_offset=6, y_offset=-4)
+    status = ui.status_label()
     values: dict = {}
 
     def update():
-        u = from_polar(len_u.value, theta_u.value)
-        v = from_polar(len_v.value, theta_v.value)
+        lu, au, lv, av = ui.slider_values(len_u, theta_u, len_v, theta_v)
+        u = from_polar(lu, au)
+        v = from_polar(lv, av)
         proj, res = project(u, v)
-        d = np.deg2rad(theta_v.value)
-        direction = np.array([np.cos(d), np.sin(d)])
+        direction = unit_vector(av)
         ends = np.outer([-2 * EXTENT, 2 * EXTENT], direction)
-        c.set_data(v_line, x=ends[:, 0], y=ends[:, 1])
-        ax, ay = c.arrow_paths(np.zeros((3, 2)), np.array([u, v, proj]), head=0.3)
-        c.set_data(arrows, x=ax, y=ay)
-        c.set_data(residual, x=np.array([proj[0], u[0]]), y=np.array([proj[1], u[1]]))
-        nres = np.linalg.norm(res)
-        nproj = np.linalg.norm(proj)
-        if len_v.value > 0 and nres > 1e-9:
-            # the right-angle mark at p, a small square along v and along r
-            s = min(0.25, 0.5 * nres)
-            rhat = res / nres
-            back = -proj / nproj if nproj > 1e-9 else direction  # from p towards 0
-            sq = proj + s * np.array([back, back + rhat, rhat])
-            c.set_data(corner, x=sq[:, 0], y=sq[:, 1], visible=True)
+        ui.set_data(v_line, x=ends[:, 0], y=ends[:, 1])
+        ax, ay = ui.arrow_paths(np.zeros((3, 2)), np.array([u, v, proj]), head=0.3)
+        ui.set_data(arrows, x=ax, y=ay)
+        ui.set_data(residual, x=np.array([proj[0], u[0]]), y=np.array([proj[1], u[1]]))
+        mark = right_angle_mark(proj, res, direction) if lv > 0 else None
+        if mark is not None:
+            ui.set_data(corner, x=mark[:, 0], y=mark[:, 1], visible=True)
         else:
-            c.set_data(corner, visible=False)
+            ui.set_data(corner, visible=False)
         cos_sim = cosine_similarity(u, v)
         theta = angle_deg(u, v)
         if theta is not None:
-            pts = arc(theta_v.value, theta_u.value, 0.6)
-            c.set_data(angle_arc, x=pts[:, 0], y=pts[:, 1], visible=True)
+            pts = arc(av, au, 0.6)
+            ui.set_data(angle_arc, x=pts[:, 0], y=pts[:, 1], visible=True)
         else:
-            c.set_data(angle_arc, visible=False)
+            ui.set_data(angle_arc, visible=False)
         at = np.array([u, v, proj, 0.5 * (proj + u)])
-        c.set_data(tags, x=at[:, 0], y=at[:, 1], text=["u", "v", "p", "r"])
+        ui.set_data(tags, x=at[:, 0], y=at[:, 1], text=["u", "v", "p", "r"])
 
+        # rounding noise is measured against the sizes of the operands: ‖u‖ ‖v‖ for products,
+        # ‖u‖ for p and r (which are at most as long as u)
         uv = dot(u, v)
+        size = lu * lv
+        uv_shown = float(clean(uv, size))
         lines = [
-            f"u = {c.fmt_vec(u)}, v = {c.fmt_vec(v)}",
-            f"<b>u · v</b> = u₁v₁ + u₂v₂ = {c.fmt(uv)}",
+            f"u = {ui.fmt_vec(u, scale=lu)}, v = {ui.fmt_vec(v, scale=lv)}",
+            f"<b>u · v</b> = u₁v₁ + u₂v₂ = {ui.fmt(uv, scale=size)}",
         ]
         if cos_sim is None:
             lines.append(
-                '<span style="color:#d62728">u or v is the zero vector: the angle and the '
-                "cosine similarity are undefined (0/0).</span>"
+                ui.warn(
+                    "u or v is the zero vector: the angle and the cosine similarity are "
+                    "undefined (0/0)."
+                )
             )
         else:
             lines += [
-                f"‖u‖ ‖v‖ cos θ = {c.fmt(len_u.value * len_v.value * np.cos(np.radians(theta)))}"
-                f" with θ = {c.fmt(theta, 1)}°",
-                f"<b>cosine similarity</b> = {c.fmt(cos_sim)}",
+                f"‖u‖ ‖v‖ cos θ = {ui.fmt(length_times_cosine(u, v), scale=size)}"
+                f" with θ = {ui.fmt(theta, 1)}°",
+                f"<b>cosine similarity</b> = {ui.fmt(cos_sim, scale=1.0)}",
+                f"shadow of u on v: u · v / ‖v‖ = {ui.fmt(signed_shadow(u, v), scale=lu)}"
+                " (signed), and u · v = shadow × ‖v‖",
             ]
-            if abs(uv) < 1e-9:
+            if uv_shown == 0.0:
                 lines.append("u · v = 0: u and v are orthogonal; the projection is 0.")
-            elif uv < 0:
+            elif uv_shown < 0:
                 lines.append("u · v < 0: the angle is over 90°, p points against v.")
-        if len_v.value == 0:
-            lines.append(
-                '<span style="color:#d62728">v = 0 has no direction to project onto: '
-                "p = 0 and r = u.</span>"
-            )
+        if lv == 0:
+            lines.append(ui.warn("v = 0 has no direction to project onto: p = 0 and r = u."))
         else:
             lines += [
-                f"<b>p</b> = (u · v / v · v) v = {c.fmt_vec(proj)}, ‖p‖ = {c.fmt(nproj)}",
-                f"<b>r</b> = u − p = {c.fmt_vec(res)}, ‖r‖ = {c.fmt(nres)}",
-                f"r · v = {c.fmt(dot(res, v), 3)} (orthogonal, up to rounding)",
+                f"<b>p</b> = (u · v / v · v) v = {ui.fmt_vec(proj, scale=lu)}, "
+                f"‖p‖ = {ui.fmt(np.linalg.norm(proj), scale=lu)}",
+                f"<b>r</b> = u − p = {ui.fmt_vec(res, scale=lu)}, "
+                f"‖r‖ = {ui.fmt(np.linalg.norm(res), scale=lu)}",
+                # the raw value on purpose: this rounding noise is prompt 5's question
+                f"r · v = {ui.fmt(dot(res, v), 3)} (orthogonal, up to rounding)",
             ]
         status.value = "<br>".join(lines)
-        values.update(u=u, v=v, dot=uv, cosine=cos_sim, angle=theta, projection=proj, residual=res)
+        values.update(
+            u=u,
+            v=v,
+            dot=uv,
+            cosine=cos_sim,
+            angle=theta,
+            projection=proj,
+            residual=res,
+            residual_dot_v=dot(res, v),
+        )
 
-    refresh = c.Refresh(update)
+    refresh = ui.Refresh(update)
     controls = {"angle_u": theta_u, "length_u": len_u, "angle_v": theta_v, "length_v": len_v}
-    return c.Lab(
+    return ui.Lab(
         3,
         "Dot product and projection",
         controls=controls,
         layout_controls=list(controls.values()),
-        plots=[p],
+        plots=[plane],
         marks={
             "arrows": arrows,
             "residual": residual,
@@ -175,6 +217,6 @@ def build() -> c.Lab:
     )
 
 
-def show() -> c.Lab:
+def show() -> ui.Lab:
     """Build the lab, display it, and return it (see `Lab`)."""
     return build().show()

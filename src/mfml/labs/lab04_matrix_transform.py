@@ -1,11 +1,13 @@
 """Lab 4. Matrix as a transformation: a 2x2 matrix moves the grid, the unit square and the
-basis vectors; the determinant is the signed area of the image of the unit square."""
+basis vectors; the determinant is the signed area of the image of the unit square. A morph
+slider t draws (1 - t) I + t A, so the grid can be watched moving from I to A."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import common as c
+from . import common as ui
+from .maths import det2, matrix_rank
 
 # ---------------------------------------------------------------------------------------------
 # Mathematics
@@ -15,7 +17,7 @@ PRESETS = {
     "identity": [[1.0, 0.0], [0.0, 1.0]],
     "rotate 90°": [[0.0, -1.0], [1.0, 0.0]],
     "shear": [[1.0, 1.0], [0.0, 1.0]],
-    "scale": [[2.0, 0.0], [0.0, 0.5]],
+    "scale": [[2.0, 0.0], [0.0, 1.5]],
     "reflect": [[-1.0, 0.0], [0.0, 1.0]],
     "singular": [[1.0, 2.0], [0.5, 1.0]],
 }
@@ -27,8 +29,7 @@ F_SHAPE = np.array([[0.3, 0.15], [0.3, 0.85], [0.7, 0.85], [0.3, 0.85], [0.3, 0.
 
 def determinant(A) -> float:
     """det [[a, b], [c, d]] = ad - bc: the signed area of the image of the unit square."""
-    A = np.asarray(A, dtype=float)
-    return float(A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0])
+    return det2(A)
 
 
 def transform(A, points) -> np.ndarray:
@@ -36,21 +37,23 @@ def transform(A, points) -> np.ndarray:
     return np.asarray(points, dtype=float) @ np.asarray(A, dtype=float).T
 
 
-def rank(A, rtol: float = 1e-9) -> int:
-    """Rank of a 2x2 matrix: 2 if det != 0, else 1 unless A is zero (relative tolerance)."""
-    A = np.asarray(A, dtype=float)
-    scale = np.abs(A).max()
-    if scale == 0.0:
-        return 0
-    return 2 if abs(determinant(A)) > rtol * scale * scale else 1
+def rank(A) -> int:
+    """Rank of A by the labs' one rule (`maths.matrix_rank`: singular values relative to the
+    largest)."""
+    return matrix_rank(A)
 
 
-def inverse(A, rtol: float = 1e-9):
+def inverse(A):
     """The inverse [[d, -b], [-c, a]] / det, or None when A is singular."""
     A = np.asarray(A, dtype=float)
-    if rank(A, rtol) < 2:
+    if rank(A) < 2:
         return None
     return np.array([[A[1, 1], -A[0, 1]], [-A[1, 0], A[0, 0]]]) / determinant(A)
+
+
+def morph(A, t: float) -> np.ndarray:
+    """(1 - t) I + t A: the identity at t = 0, A at t = 1, a straight path between them."""
+    return (1.0 - t) * np.eye(2) + t * np.asarray(A, dtype=float)
 
 
 def polygon_area(points) -> float:
@@ -71,7 +74,7 @@ def describe(A) -> str:
             "det A = 0: the plane collapses onto a line, the unit square onto a segment of "
             "area 0 (rank 1). Different points land on the same image, so A has no inverse."
         )
-    text = f"Areas are multiplied by |det A| = {c.fmt(abs(det))}."
+    text = f"Areas are multiplied by |det A| = {ui.fmt(abs(det))}."
     if det < 0:
         text += " det A < 0: orientation flips (the F is mirrored)."
     return text
@@ -84,12 +87,12 @@ def describe(A) -> str:
 EXTENT = 4.0
 
 
-def build() -> c.Lab:
-    sliders = c.matrix_sliders([[1.0, 0.5], [0.0, 1.0]], primary=True)
-    a, b, cc, d = sliders
-    buttons = {name: c.button(name) for name in PRESETS}
+def build() -> ui.Lab:
+    sliders = ui.matrix_sliders([[1.0, 0.5], [0.0, 1.0]], primary=True)
+    a, b, c, d = sliders
+    t = ui.slider("morph t: (1−t)I + tA", 0, 1, 0.05, 1.0)
 
-    p = c.plot(
+    plane = ui.plot(
         (-EXTENT, EXTENT),
         (-EXTENT, EXTENT),
         title="A maps the grid, the unit square and e₁, e₂",
@@ -98,79 +101,84 @@ def build() -> c.Lab:
         equal=True,
         main=True,
     )
-    gx, gy = c.grid_lines(np.eye(2), n=6, extent=30)
-    p.lines(gx, gy, colors=[c.FAINT], stroke_width=1)
-    grid = p.lines(gx, gy, colors=["#9ecae1"], stroke_width=1)
-    p.lines(UNIT_SQUARE[:, 0], UNIT_SQUARE[:, 1], colors=[c.GRAY], line_style="dashed")
-    square = p.lines(
+    gx, gy = ui.grid_lines(np.eye(2), n=6, extent=30)
+    plane.lines(gx, gy, colors=[ui.FAINT], stroke_width=1)
+    grid = plane.lines(gx, gy, colors=["#9ecae1"], stroke_width=1)
+    plane.lines(UNIT_SQUARE[:, 0], UNIT_SQUARE[:, 1], colors=[ui.GRAY], line_style="dashed")
+    square = plane.lines(
         UNIT_SQUARE[:, 0],
         UNIT_SQUARE[:, 1],
-        colors=[c.BLUE],
+        colors=[ui.BLUE],
         fill="inside",
-        fill_colors=[c.BLUE],
+        fill_colors=[ui.BLUE],
         fill_opacities=[0.25],
     )
-    letter = p.lines(F_SHAPE[:, 0], F_SHAPE[:, 1], colors=["black"], stroke_width=3)
-    basis = p.lines([[0, 1]], [[0, 0]], colors=[c.RED, c.GREEN], stroke_width=3)
-    tags = p.label([1, 0], [0, 1], ["Ae₁", "Ae₂"], colors=[c.RED, c.GREEN], x_offset=6)
-    status = c.status_label()
+    letter = plane.lines(F_SHAPE[:, 0], F_SHAPE[:, 1], colors=["black"], stroke_width=3)
+    basis = plane.lines([[0, 1]], [[0, 0]], colors=[ui.RED, ui.GREEN], stroke_width=3)
+    tags = plane.label([1, 0], [0, 1], ["Ae₁", "Ae₂"], colors=[ui.RED, ui.GREEN], x_offset=6)
+    status = ui.status_label()
     values: dict = {}
 
     def update():
-        A = c.read(a, b, cc, d).reshape(2, 2)
+        A = ui.slider_values(a, b, c, d).reshape(2, 2)
+        tv = float(ui.slider_values(t)[0])
+        M = morph(A, tv)  # what the figure draws: A itself at t = 1
         det = determinant(A)
-        X, Y = c.grid_lines(A, n=6, extent=30)
-        sq = transform(A, UNIT_SQUARE)
-        f = transform(A, F_SHAPE)
-        heads = A.T  # rows: A e1, A e2
-        ax, ay = c.arrow_paths(np.zeros((2, 2)), heads, head=0.25)
-        colour = c.BLUE if det > 0 else c.ORANGE if det < 0 else c.GRAY
-        c.set_data(grid, x=X, y=Y)
-        c.set_data(square, x=sq[:, 0], y=sq[:, 1], colors=[colour], fill_colors=[colour])
-        c.set_data(letter, x=f[:, 0], y=f[:, 1])
-        c.set_data(basis, x=ax, y=ay)
-        c.set_data(tags, x=heads[:, 0], y=heads[:, 1])
+        X, Y = ui.grid_lines(M, n=6, extent=30)
+        sq = transform(M, UNIT_SQUARE)
+        f = transform(M, F_SHAPE)
+        heads = M.T  # rows: M e1, M e2
+        ax, ay = ui.arrow_paths(np.zeros((2, 2)), heads, head=0.25)
+        area = polygon_area(sq)  # the shoelace formula on the drawn parallelogram
+        det_m = determinant(M)
+        colour = ui.BLUE if det_m > 0 else ui.ORANGE if det_m < 0 else ui.GRAY
+        ui.set_data(grid, x=X, y=Y)
+        ui.set_data(square, x=sq[:, 0], y=sq[:, 1], colors=[colour], fill_colors=[colour])
+        ui.set_data(letter, x=f[:, 0], y=f[:, 1])
+        ui.set_data(basis, x=ax, y=ay)
+        ui.set_data(tags, x=heads[:, 0], y=heads[:, 1])
         inv = inverse(A)
         inv_text = (
-            "A⁻¹ = [[{}, {}], [{}, {}]]".format(*(c.fmt(t, 2) for t in inv.ravel()))
+            "A⁻¹ = [[{}, {}], [{}, {}]]".format(*(ui.fmt(x, 2) for x in inv.ravel()))
             if inv is not None
             else "A⁻¹ does not exist."
         )
-        warn = ' style="color:#d62728"' if rank(A) < 2 else ""
-        status.value = (
-            f"<b>A</b> = [[{c.fmt(A[0, 0], 2)}, {c.fmt(A[0, 1], 2)}], "
-            f"[{c.fmt(A[1, 0], 2)}, {c.fmt(A[1, 1], 2)}]]<br>"
-            f"<b>det A</b> = ad − bc = {c.fmt(det)} = signed area of the shaded square<br>"
-            f"<span{warn}>{describe(A)}</span><br>{inv_text}"
-        )
-        values.update(A=A, det=det, rank=rank(A), square=sq, inverse=inv)
+        size = float(np.abs(M).max()) ** 2  # areas are measured against the entries squared
+        lines = [
+            f"<b>A</b> = [[{ui.fmt(A[0, 0], 2)}, {ui.fmt(A[0, 1], 2)}], "
+            f"[{ui.fmt(A[1, 0], 2)}, {ui.fmt(A[1, 1], 2)}]]",
+            f"<b>det A</b> = ad − bc = {ui.fmt(det)}",
+        ]
+        if tv < 1:
+            lines.append(
+                f"The figure shows M = (1 − t)I + tA at t = {ui.fmt(tv, 2)}, det M = "
+                f"{ui.fmt(det_m, scale=size)}; at t = 1 it is A."
+            )
+        lines += [
+            f"signed area of the shaded parallelogram (shoelace formula) = "
+            f"{ui.fmt(area, scale=size)}",
+            describe(A) if rank(A) == 2 else ui.warn(describe(A)),
+            inv_text,
+        ]
+        status.value = "<br>".join(lines)
+        values.update(A=A, det=det, rank=rank(A), square=sq, area=area, inverse=inv, drawn=M)
 
-    refresh = c.Refresh(update)
+    refresh = ui.Refresh(update)
+    buttons = ui.preset_buttons(PRESETS, sliders, refresh)
 
-    def preset(name):
-        def on_click(_button=None):
-            M = np.asarray(PRESETS[name])
-            with refresh.hold():
-                for s, v in zip(sliders, M.ravel(), strict=True):
-                    s.value = round(float(v), 2)
-
-        return on_click
-
-    for name, btn in buttons.items():
-        btn.on_click(preset(name))
-
-    return c.Lab(
+    return ui.Lab(
         4,
         "Matrix as a transformation",
         controls={
             "a": a,
             "b": b,
-            "c": cc,
+            "c": c,
             "d": d,
+            "t": t,
             **{f"preset {k}": v for k, v in buttons.items()},
         },
-        layout_controls=[*sliders, c.button_row(buttons.values(), "Presets")],
-        plots=[p],
+        layout_controls=[*sliders, ui.button_row(buttons.values(), "Presets"), t],
+        plots=[plane],
         marks={"grid": grid, "square": square, "letter": letter, "basis": basis, "labels": tags},
         status=status,
         refresh=refresh,
@@ -178,6 +186,6 @@ def build() -> c.Lab:
     )
 
 
-def show() -> c.Lab:
+def show() -> ui.Lab:
     """Build the lab, display it, and return it (see `Lab`)."""
     return build().show()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from . import common as c
+from . import common as ui
+from .maths import RANK_RTOL, clean, unit_vector
 
 # ---------------------------------------------------------------------------------------------
 # Mathematics
@@ -23,12 +24,6 @@ PRESETS = {
 }
 
 
-def unit_vector(t_deg):
-    """(cos t, sin t) for an angle in degrees; an array of angles gives rows."""
-    t = np.deg2rad(np.asarray(t_deg, dtype=float))
-    return c.snap(np.stack([np.cos(t), np.sin(t)], axis=-1))
-
-
 def cross(A, t_deg):
     """det [v, A v] = v₁(Av)₂ − v₂(Av)₁ for v = unit_vector(t): zero exactly when A v is
     parallel to v (or A v = 0), that is at the eigen-directions."""
@@ -37,33 +32,55 @@ def cross(A, t_deg):
     return v[..., 0] * Av[..., 1] - v[..., 1] * Av[..., 0]
 
 
-def eigen_directions(A, tol: float = 1e-9) -> tuple[str, np.ndarray]:
+def discriminant(A) -> float:
+    """(a − d)² + 4bc = (tr A)² − 4 det A: the eigenvalues are real and distinct when it is
+    positive, complex when negative, and repeated when it is 0."""
+    (a, b), (c, d) = np.asarray(A, dtype=float)
+    return float((a - d) ** 2 + 4.0 * b * c)
+
+
+def _repeated(A, tol: float) -> bool:
+    """The discriminant is 0 relative to the entries squared: a repeated eigenvalue."""
+    scale = float(np.abs(np.asarray(A, dtype=float)).max())
+    return abs(discriminant(A)) <= tol * scale * scale
+
+
+def eigen_directions(A, tol: float = RANK_RTOL) -> tuple[str, np.ndarray]:
     """The real eigen-directions of a 2x2 matrix as angles in [0, 180) degrees.
 
     Returns ("all", []) when every direction is one (A = lambda I), ("none", []) when there is
     none (complex eigenvalues), or ("some", angles) with one or two angles. Works from
-    det [v, Av] = alpha + beta cos 2t + gamma sin 2t, which vanishes at the eigen-directions.
+    det [v, Av] = alpha + beta cos 2t + gamma sin 2t, which vanishes at the eigen-directions;
+    it has zeros exactly when beta² + gamma² >= alpha², that is when the discriminant
+    (a − d)² + 4bc = 4 (beta² + gamma² − alpha²) is >= 0. Whether it is 0 (one direction, a
+    repeated eigenvalue) is decided relative to the entries, as `eigenvalues` decides it.
     """
     A = np.asarray(A, dtype=float)
-    (a, b), (cc, d) = A
-    alpha, beta, gamma = (cc - b) / 2, (cc + b) / 2, (d - a) / 2
+    (a, b), (c, d) = A
+    alpha, beta, gamma = (c - b) / 2, (c + b) / 2, (d - a) / 2
     scale = max(np.abs(A).max(), 1e-300)
     radius = np.hypot(beta, gamma)
     if radius <= tol * scale:
         if abs(alpha) <= tol * scale:
             return "all", np.zeros(0)
         return "none", np.zeros(0)
-    ratio = -alpha / radius
-    if abs(ratio) > 1 + tol:
-        return "none", np.zeros(0)
     phi = np.arctan2(gamma, beta)
-    delta = np.arccos(np.clip(ratio, -1.0, 1.0))
-    angles = np.mod(np.degrees([(phi - delta) / 2, (phi + delta) / 2]), 180.0)
+    if _repeated(A, tol):
+        delta = np.array([0.0 if alpha < 0 else np.pi])  # -alpha / radius is +1 or -1
+    elif discriminant(A) < 0:
+        return "none", np.zeros(0)
+    else:
+        delta = np.arccos(np.clip(-alpha / radius, -1.0, 1.0)) * np.array([-1.0, 1.0])
+    angles = np.mod(np.degrees((phi + delta) / 2), 180.0)
     angles = np.where(angles >= 180.0 - 1e-9, 0.0, angles)
-    angles = np.unique(np.round(angles, 9))
-    if angles.size == 2 and abs(angles[1] - angles[0]) < 1e-6:  # a repeated direction
-        angles = angles[:1]
-    return "some", angles
+    return "some", np.unique(np.round(angles, 9))
+
+
+def is_defective(A, tol: float = RANK_RTOL) -> bool:
+    """A repeated eigenvalue with only one eigen-direction (A is not lambda I): A cannot be
+    diagonalized. Decided from the discriminant, not from computed eigenvalues, which for such
+    a matrix are only accurate to about the square root of the rounding error (1e-8)."""
+    return _repeated(A, tol) and eigen_directions(A, tol)[0] == "some"
 
 
 def eigenvalue_along(A, t_deg) -> float:
@@ -72,10 +89,23 @@ def eigenvalue_along(A, t_deg) -> float:
     return float(v @ np.asarray(A, dtype=float) @ v)
 
 
-def eigenvalues(A) -> np.ndarray:
-    """Both eigenvalues (complex in general), largest real part first."""
-    lam = np.linalg.eigvals(np.asarray(A, dtype=float))
+def eigenvalues(A, tol: float = RANK_RTOL) -> np.ndarray:
+    """Both eigenvalues (complex in general), largest real part first. A repeated eigenvalue
+    (discriminant 0, as `eigen_directions` decides) is returned exactly as (a + d) / 2 twice,
+    not as the pair 1 ± 1e-8 (or 1 ± 1e-8 i) that rounding gives an eigenvalue solver."""
+    A = np.asarray(A, dtype=float)
+    if _repeated(A, tol):
+        lam = np.full(2, np.trace(A) / 2.0, dtype=complex)
+    else:
+        lam = np.linalg.eigvals(A).astype(complex)
+        if discriminant(A) > 0:
+            lam = lam.real.astype(complex)  # real: drop any rounding in the imaginary parts
     return lam[np.argsort(-lam.real, kind="stable")]
+
+
+def lined_up(turn_deg: float | None, tol_deg: float = 1.0) -> bool:
+    """Av is parallel to v (or against it) to within tol_deg degrees."""
+    return turn_deg is not None and min(abs(turn_deg), 180.0 - abs(turn_deg)) < tol_deg
 
 
 def angle_between(v, w, tol: float = 0.0) -> float | None:
@@ -85,13 +115,12 @@ def angle_between(v, w, tol: float = 0.0) -> float | None:
     return float(np.degrees(np.arctan2(v[0] * w[1] - v[1] * w[0], v[0] * w[0] + v[1] * w[1])))
 
 
-def _fmt_lambda(lam) -> str:
-    lam = complex(
-        0.0 if abs(lam.real) < 1e-12 else lam.real, 0.0 if abs(lam.imag) < 1e-12 else lam.imag
-    )
-    if lam.imag == 0.0:
-        return c.fmt(lam.real, 3)
-    return f"{c.fmt(lam.real, 3)} {'+' if lam.imag > 0 else '−'} {c.fmt(abs(lam.imag), 3)}i"
+def _fmt_lambda(lam, scale: float) -> str:
+    lam = complex(lam)
+    re, im = float(clean(lam.real, scale)), float(clean(lam.imag, scale))
+    if im == 0.0:
+        return ui.fmt(re, 3)
+    return f"{ui.fmt(re, 3)} {'+' if im > 0 else '−'} {ui.fmt(abs(im), 3)}i"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,15 +132,14 @@ T_CURVE = np.arange(0.0, 360.5, 1.0)
 CIRCLE = unit_vector(T_CURVE)
 
 
-def build() -> c.Lab:
-    t = c.int_slider("angle of v (°)", 0, 359, 30, primary=True)
+def build() -> ui.Lab:
+    t = ui.int_slider("angle of v (°)", 0, 359, 30, primary=True)
     play = widgets.Play(value=30, min=0, max=359, step=3, interval=250, description="turn v")
     widgets.jslink((play, "value"), (t, "value"))
-    sliders = c.matrix_sliders([[2.0, 1.0], [1.0, 2.0]])
-    a, b, cc, d = sliders
-    buttons = {name: c.button(name) for name in PRESETS}
+    sliders = ui.matrix_sliders([[2.0, 1.0], [1.0, 2.0]])
+    a, b, c, d = sliders
 
-    p = c.plot(
+    plane = ui.plot(
         (-EXTENT, EXTENT),
         (-EXTENT, EXTENT),
         title="v on the unit circle, A v on its image",
@@ -120,14 +148,14 @@ def build() -> c.Lab:
         equal=True,
         main=True,
     )
-    p.lines(CIRCLE[:, 0], CIRCLE[:, 1], colors=[c.GRAY], stroke_width=1)
-    ellipse = p.lines(colors=["#fdd0a2"], stroke_width=2)
-    eig_lines = p.lines(colors=[c.PURPLE], stroke_width=1.5, line_style="dashed")
-    eig_marks = p.scatter(colors=[c.PURPLE], default_size=50)
-    arrows = p.lines(colors=[c.BLUE, c.ORANGE], stroke_width=3)
-    tags = p.label(text=["v", "Av"], colors=[c.BLUE, c.ORANGE], x_offset=6)
+    plane.lines(CIRCLE[:, 0], CIRCLE[:, 1], colors=[ui.GRAY], stroke_width=1)
+    ellipse = plane.lines(colors=["#fdd0a2"], stroke_width=2)
+    eig_lines = plane.lines(colors=[ui.PURPLE], stroke_width=1.5, line_style="dashed")
+    eig_marks = plane.scatter(colors=[ui.PURPLE], default_size=50)
+    arrows = plane.lines(colors=[ui.BLUE, ui.ORANGE], stroke_width=3)
+    tags = plane.label(text=["v", "Av"], colors=[ui.BLUE, ui.ORANGE], x_offset=6)
 
-    q = c.plot(
+    curve_plot = ui.plot(
         (0, 360),
         (-1, 1),
         title="det [v, Av]: zero when Av is parallel to v",
@@ -135,97 +163,113 @@ def build() -> c.Lab:
         y_label="v₁(Av)₂ − v₂(Av)₁",
         height=230,
     )
-    q.lines([0, 360], [0, 0], colors=[c.GRAY], stroke_width=1)
-    curve = q.lines(colors=[c.PURPLE], stroke_width=2)
-    zeros = q.scatter(colors=[c.PURPLE], default_size=40)
-    now = q.lines(colors=[c.BLUE], stroke_width=2)
-    status = c.status_label()
+    curve_plot.lines([0, 360], [0, 0], colors=[ui.GRAY], stroke_width=1)
+    curve = curve_plot.lines(colors=[ui.PURPLE], stroke_width=2)
+    zeros = curve_plot.scatter(colors=[ui.PURPLE], default_size=40)
+    now = curve_plot.lines(colors=[ui.BLUE], stroke_width=2)
+    status = ui.status_label()
     values: dict = {}
-    cache: dict = {}
+    matrix_memo = ui.Memo()
 
     def update_matrix(A):
         img = CIRCLE @ A.T
-        c.set_data(ellipse, x=img[:, 0], y=img[:, 1])
+        ui.set_data(ellipse, x=img[:, 0], y=img[:, 1])
         kind, angles = eigen_directions(A)
         if kind == "some":
             dirs = unit_vector(angles)
             ends = np.stack([-2 * EXTENT * dirs, 2 * EXTENT * dirs], axis=1)
-            c.set_data(eig_lines, x=ends[..., 0], y=ends[..., 1], visible=True)
+            ui.set_data(eig_lines, x=ends[..., 0], y=ends[..., 1], visible=True)
             pts = np.concatenate([dirs, -dirs])
-            c.set_data(eig_marks, x=pts[:, 0], y=pts[:, 1], visible=True)
+            ui.set_data(eig_marks, x=pts[:, 0], y=pts[:, 1], visible=True)
             za = np.sort(np.concatenate([angles, angles + 180.0]))
-            c.set_data(zeros, x=za, y=np.zeros_like(za), visible=True)
+            ui.set_data(zeros, x=za, y=np.zeros_like(za), visible=True)
         else:
-            c.set_data(eig_lines, visible=False)
-            c.set_data(eig_marks, visible=False)
-            c.set_data(zeros, visible=False)
+            ui.set_data(eig_lines, visible=False)
+            ui.set_data(eig_marks, visible=False)
+            ui.set_data(zeros, visible=False)
         y = cross(A, T_CURVE)
         top = max(float(np.abs(y).max()) * 1.1, 0.5)
-        with q.sy.hold_sync():
-            q.sy.min, q.sy.max = -top, top
-        c.set_data(curve, x=T_CURVE, y=y)
-        cache.update(A=A, kind=kind, angles=angles, top=top)
+        with curve_plot.sy.hold_sync():
+            curve_plot.sy.min, curve_plot.sy.max = -top, top
+        ui.set_data(curve, x=T_CURVE, y=y)
+        return {
+            "kind": kind,
+            "angles": angles,
+            "top": top,
+            "eigenvalues": eigenvalues(A),
+            "defective": is_defective(A),
+        }
 
     def update():
-        A = np.array([[a.value, b.value], [cc.value, d.value]])
-        if "A" not in cache or not np.array_equal(cache["A"], A):
-            update_matrix(A)
-        kind, angles, top = cache["kind"], cache["angles"], cache["top"]
+        A = ui.slider_values(a, b, c, d).reshape(2, 2)
+        m = matrix_memo(tuple(A.ravel()), lambda: update_matrix(A))
+        kind, angles, lam = m["kind"], m["angles"], m["eigenvalues"]
         v = unit_vector(t.value)
         Av = A @ v
-        ax, ay = c.arrow_paths(np.zeros((2, 2)), np.array([v, Av]), head=0.25)
-        c.set_data(arrows, x=ax, y=ay)
-        c.set_data(tags, x=np.array([v[0], Av[0]]), y=np.array([v[1], Av[1]]))
-        c.set_data(now, x=np.array([t.value, t.value]), y=np.array([-top, top]))
+        ax, ay = ui.arrow_paths(np.zeros((2, 2)), np.array([v, Av]), head=0.25)
+        ui.set_data(arrows, x=ax, y=ay)
+        ui.set_data(tags, x=np.array([v[0], Av[0]]), y=np.array([v[1], Av[1]]))
+        ui.set_data(now, x=np.array([t.value, t.value]), y=np.array([-m["top"], m["top"]]))
 
-        lam = eigenvalues(A)
-        lines = [f"<b>eigenvalues</b>: λ₁ = {_fmt_lambda(lam[0])}, λ₂ = {_fmt_lambda(lam[1])}"]
+        size = max(float(np.abs(A).max()), 1e-300)
+        lines = [
+            f"<b>eigenvalues</b>: λ₁ = {_fmt_lambda(lam[0], size)}, "
+            f"λ₂ = {_fmt_lambda(lam[1], size)}"
+        ]
         if kind == "all":
             lines.append(
                 "A = λI: every direction is an eigen-direction; Av is always parallel to v."
             )
         elif kind == "none":
             lines.append(
-                '<span style="color:#d62728">Complex eigenvalues: A turns every '
-                "vector, so Av is never parallel to v (the curve never crosses 0)."
-                "</span>"
+                ui.warn(
+                    "Complex eigenvalues: A turns every vector, so Av is never parallel to v "
+                    "(the curve never crosses 0)."
+                )
+            )
+            turn_deg = np.degrees(np.angle(lam[0]))
+            lines.append(
+                f"In a suitable basis A turns by arg λ₁ = {ui.fmt(turn_deg, 1)}° "
+                f"and scales by |λ₁| = {ui.fmt(abs(lam[0]), 3)}."
             )
         else:
-            dirs = ", ".join(f"{c.fmt(x, 1)}°" for x in angles)
+            dirs = ", ".join(f"{ui.fmt(x, 1)}°" for x in angles)
             lines.append(f"eigen-directions at {dirs} (and the opposite directions)")
-            if angles.size == 1 and abs(lam[0] - lam[1]) < 1e-9:
+            if m["defective"]:
                 lines.append(
                     "A repeated eigenvalue with only one eigen-direction: "
                     "A is defective (not diagonalizable)."
                 )
-        lines.append(f"v = {c.fmt_vec(v)}, Av = {c.fmt_vec(Av)}")
-        turn = angle_between(v, Av, tol=1e-12 * max(1.0, np.abs(A).max()))
+        lines.append(f"v = {ui.fmt_vec(v, scale=1.0)}, Av = {ui.fmt_vec(Av, scale=size)}")
+        turn = angle_between(v, Av, tol=1e-12 * max(1.0, size))
         if turn is None:
             lines.append("<b>Av = 0</b>: v is in the null space, an eigenvector with λ = 0.")
         else:
-            lines.append(f"angle from v to Av: {c.fmt(turn, 1)}°")
-            if min(abs(turn), 180 - abs(turn)) < 1.0:
+            turn = float(clean(turn, 180.0))
+            lines.append(f"angle from v to Av: {ui.fmt(turn, 1)}°")
+            if lined_up(turn):
                 lam_v = eigenvalue_along(A, t.value)
                 lines.append(
-                    f'<b style="color:{c.PURPLE}">Lined up: Av ≈ λv with λ = {c.fmt(lam_v, 3)}</b>'
+                    f'<b style="color:{ui.PURPLE}">Lined up: Av ≈ λv with '
+                    f"λ = {ui.fmt(lam_v, 3, scale=size)}</b>"
                 )
         status.value = "<br>".join(lines)
-        values.update(A=A, v=v, Av=Av, eigenvalues=lam, kind=kind, eigen_angles=angles)
+        values.update(
+            A=A,
+            v=v,
+            Av=Av,
+            eigenvalues=lam,
+            kind=kind,
+            eigen_angles=angles,
+            defective=m["defective"],
+            turn=turn,
+        )
 
-    refresh = c.Refresh(update)
+    refresh = ui.Refresh(update)
 
-    def preset(name):
-        def on_click(_button=None):
-            with refresh.hold():
-                for s, v in zip(sliders, np.ravel(PRESETS[name]), strict=True):
-                    s.value = float(v)
+    buttons = ui.preset_buttons(PRESETS, sliders, refresh)
 
-        return on_click
-
-    for name, btn in buttons.items():
-        btn.on_click(preset(name))
-
-    return c.Lab(
+    return ui.Lab(
         6,
         "Eigenvector explorer",
         controls={
@@ -233,12 +277,12 @@ def build() -> c.Lab:
             "play": play,
             "a": a,
             "b": b,
-            "c": cc,
+            "c": c,
             "d": d,
             **{f"preset {k}": v for k, v in buttons.items()},
         },
-        layout_controls=[t, play, *sliders, c.button_row(buttons.values(), "Presets")],
-        plots=[p, q],
+        layout_controls=[t, play, *sliders, ui.button_row(buttons.values(), "Presets")],
+        plots=[plane, curve_plot],
         marks={
             "arrows": arrows,
             "ellipse": ellipse,
@@ -256,6 +300,6 @@ def build() -> c.Lab:
     )
 
 
-def show() -> c.Lab:
+def show() -> ui.Lab:
     """Build the lab, display it, and return it (see `Lab`)."""
     return build().show()

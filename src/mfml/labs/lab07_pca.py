@@ -1,12 +1,17 @@
 """Lab 7. PCA: the variance of a 2-D point cloud along a direction, the principal axes (the
 eigenvectors of the covariance matrix), and the reconstruction error of projecting onto a
-line. Covariances here divide by N (the mean over the data)."""
+line. Covariances here divide by N (the mean over the data).
+
+By default the cloud is whitened so that its sample covariance is exactly the chosen one; with
+"raw draws" it is a plain random sample, whose covariance (and PC1) varies from sample to
+sample."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import common as c
+from . import common as ui
+from .maths import unit_vector
 
 # ---------------------------------------------------------------------------------------------
 # Mathematics
@@ -20,6 +25,11 @@ def standard_sample(n: int, seed: int = 0) -> np.ndarray:
     Z -= Z.mean(axis=0)
     lam, Q = np.linalg.eigh(Z.T @ Z / n)
     return Z @ Q @ np.diag(lam**-0.5) @ Q.T
+
+
+def raw_sample(n: int, seed: int = 0) -> np.ndarray:
+    """n plain standard normal draws in 2-D: mean and covariance only near 0 and I."""
+    return np.random.default_rng(seed).standard_normal((n, 2))
 
 
 def covariance_matrix(sx: float, sy: float, rho: float) -> np.ndarray:
@@ -49,11 +59,6 @@ def principal_axes(X) -> tuple[np.ndarray, np.ndarray]:
     return lam, Q
 
 
-def direction(phi_deg: float) -> np.ndarray:
-    t = np.deg2rad(phi_deg)
-    return np.array([np.cos(t), np.sin(t)])
-
-
 def variance_along(X, u) -> float:
     """The variance of the coordinates of X along the unit vector u: uᵀ S u."""
     u = np.asarray(u, dtype=float)
@@ -79,7 +84,7 @@ def reconstruction_error(X, u) -> float:
 
 
 def variance_curve(S, phis_deg) -> np.ndarray:
-    """uᵀ S u for u = direction(phi) at many angles at once."""
+    """uᵀ S u for the unit vectors u at the angles phi (degrees), many at once."""
     t = np.deg2rad(np.asarray(phis_deg, dtype=float))
     cs, sn = np.cos(t), np.sin(t)
     return S[0, 0] * cs * cs + 2 * S[0, 1] * cs * sn + S[1, 1] * sn * sn
@@ -100,15 +105,16 @@ EXTENT = 5.0
 PHIS = np.arange(0.0, 180.5, 1.0)
 
 
-def build() -> c.Lab:
-    sx = c.slider("spread σ₁ (x₁)", 0.2, 2.5, 0.05, 2.0)
-    sy = c.slider("spread σ₂ (x₂)", 0.2, 2.5, 0.05, 1.0)
-    rho = c.slider("correlation ρ", -0.95, 0.95, 0.05, 0.6)
-    phi = c.slider("direction φ (°)", 0, 180, 1, 120, primary=True, readout_format=".0f")
-    to_pc1 = c.button("φ → first principal axis")
-    resample = c.button("new sample")
+def build() -> ui.Lab:
+    sx = ui.slider("spread σ₁ (x₁)", 0.2, 2.5, 0.05, 2.0)
+    sy = ui.slider("spread σ₂ (x₂)", 0.2, 2.5, 0.05, 1.0)
+    rho = ui.slider("correlation ρ", -0.95, 0.95, 0.05, 0.6)
+    phi = ui.slider("direction φ (°)", 0, 180, 1, 120, primary=True, readout_format=".0f")
+    to_pc1 = ui.button("φ → first principal axis")
+    resample = ui.button("new sample")
+    raw = ui.checkbox("raw draws (the sample covariance is noisy)")
 
-    p = c.plot(
+    cloud_plot = ui.plot(
         (-EXTENT, EXTENT),
         (-EXTENT, EXTENT),
         title="points, projections, principal axes",
@@ -117,14 +123,14 @@ def build() -> c.Lab:
         equal=True,
         main=True,
     )
-    residuals = p.lines(colors=["#f4a5a5"], stroke_width=1)
-    points = p.scatter(colors=[c.BLUE], default_size=12, opacities=[0.6])
-    line = p.lines(colors=[c.GRAY], stroke_width=2, line_style="dashed")
-    projected = p.scatter(colors=[c.ORANGE], default_size=12)
-    axes = p.lines(colors=[c.PURPLE, c.GREEN], stroke_width=3)
-    tags = p.label(text=["PC1", "PC2"], colors=[c.PURPLE, c.GREEN], x_offset=6)
+    residuals = cloud_plot.lines(colors=["#f4a5a5"], stroke_width=1)
+    points = cloud_plot.scatter(colors=[ui.BLUE], default_size=12, opacities=[0.6])
+    line = cloud_plot.lines(colors=[ui.GRAY], stroke_width=2, line_style="dashed")
+    projected = cloud_plot.scatter(colors=[ui.ORANGE], default_size=12)
+    axes = cloud_plot.lines(colors=[ui.PURPLE, ui.GREEN], stroke_width=3)
+    tags = cloud_plot.label(text=["PC1", "PC2"], colors=[ui.PURPLE, ui.GREEN], x_offset=6)
 
-    q = c.plot(
+    curve_plot = ui.plot(
         (0, 180),
         (0, 7),
         title="variance (blue) and error (red) against φ",
@@ -132,96 +138,121 @@ def build() -> c.Lab:
         y_label="mean square",
         height=250,
     )
-    var_curve = q.lines(colors=[c.BLUE], stroke_width=2)
-    err_curve = q.lines(colors=[c.RED], stroke_width=2)
-    now = q.lines(colors=[c.GRAY], stroke_width=1.5, line_style="dashed")
-    dots = q.scatter(colors=[c.BLUE, c.RED], default_size=50)
-    status = c.status_label()
+    var_curve = curve_plot.lines(colors=[ui.BLUE], stroke_width=2)
+    err_curve = curve_plot.lines(colors=[ui.RED], stroke_width=2)
+    now = curve_plot.lines(colors=[ui.GRAY], stroke_width=1.5, line_style="dashed")
+    dots = curve_plot.scatter(colors=[ui.BLUE, ui.RED], default_size=50)
+    status = ui.status_label()
     values: dict = {}
-    state: dict = {"seed": 0, "Z": standard_sample(N, 0)}
+    sample = {"seed": 0}
+    cloud_memo = ui.Memo()
 
-    def update_cloud():
-        X = make_cloud(state["Z"], sx.value, sy.value, rho.value)
+    def update_cloud(sigma1, sigma2, r, seed, plain):
+        Z = raw_sample(N, seed) if plain else standard_sample(N, seed)
+        X = make_cloud(Z, sigma1, sigma2, r)
+        chosen = covariance_matrix(sigma1, sigma2, r)
         S = covariance(X)
         lam, Q = principal_axes(X)
-        c.set_data(points, x=X[:, 0], y=X[:, 1])
+        true_lam, true_Q = np.linalg.eigh(chosen)
+        ui.set_data(points, x=X[:, 0], y=X[:, 1])
         heads = (2 * np.sqrt(np.maximum(lam, 0.0)) * Q).T  # rows: 2 sqrt(lambda_i) q_i
-        ax, ay = c.arrow_paths(np.zeros((2, 2)), heads, head=0.3)
-        c.set_data(axes, x=ax, y=ay)
-        c.set_data(tags, x=heads[:, 0], y=heads[:, 1])
+        ax, ay = ui.arrow_paths(np.zeros((2, 2)), heads, head=0.3)
+        ui.set_data(axes, x=ax, y=ay)
+        ui.set_data(tags, x=heads[:, 0], y=heads[:, 1])
         var = variance_curve(S, PHIS)
         total = float(np.trace(S))
-        c.set_data(var_curve, x=PHIS, y=var)
-        c.set_data(err_curve, x=PHIS, y=total - var)
+        ui.set_data(var_curve, x=PHIS, y=var)
+        ui.set_data(err_curve, x=PHIS, y=total - var)
         top = max(total * 1.05, 1.0)
-        with q.sy.hold_sync():
-            q.sy.max = top
-        state.update(
-            key=(sx.value, sy.value, rho.value, state["seed"]),
-            X=X,
-            S=S,
-            lam=lam,
-            Q=Q,
-            top=top,
-            total=total,
-        )
+        with curve_plot.sy.hold_sync():
+            curve_plot.sy.max = top
+        return {
+            "X": X,
+            "S": S,
+            "chosen": chosen,
+            "lam": lam,
+            "Q": Q,
+            "top": top,
+            "total": total,
+            "pc1_chosen": angle_of(true_Q[:, -1]),
+        }
 
     def update():
-        if state.get("key") != (sx.value, sy.value, rho.value, state["seed"]):
-            update_cloud()
-        X, lam, Q, total = state["X"], state["lam"], state["Q"], state["total"]
-        u = direction(phi.value)
+        sigma1, sigma2, r = ui.slider_values(sx, sy, rho)
+        key = (sigma1, sigma2, r, sample["seed"], raw.value)
+        cloud = cloud_memo(key, lambda: update_cloud(*key))
+        X, S, lam, Q, total = cloud["X"], cloud["S"], cloud["lam"], cloud["Q"], cloud["total"]
+        u = unit_vector(phi.value)
         _, Xhat = project_onto(X, u)
-        c.set_data(projected, x=Xhat[:, 0], y=Xhat[:, 1])
+        ui.set_data(projected, x=Xhat[:, 0], y=Xhat[:, 1])
         ends = np.outer([-2 * EXTENT, 2 * EXTENT], u)
-        c.set_data(line, x=ends[:, 0], y=ends[:, 1])
+        ui.set_data(line, x=ends[:, 0], y=ends[:, 1])
         k = N_RESIDUALS
-        c.set_data(
+        ui.set_data(
             residuals,
             x=np.column_stack([X[:k, 0], Xhat[:k, 0]]),
             y=np.column_stack([X[:k, 1], Xhat[:k, 1]]),
         )
         var_u = variance_along(X, u)
         err_u = reconstruction_error(X, u)
-        c.set_data(now, x=np.array([phi.value, phi.value]), y=np.array([0.0, state["top"]]))
-        c.set_data(dots, x=np.array([phi.value, phi.value]), y=np.array([var_u, err_u]))
+        ui.set_data(now, x=np.array([phi.value, phi.value]), y=np.array([0.0, cloud["top"]]))
+        ui.set_data(dots, x=np.array([phi.value, phi.value]), y=np.array([var_u, err_u]))
         pc1 = angle_of(Q[:, 0])
+        matrix = "[[{}, {}], [{}, {}]]"
         lines = [
-            "<b>covariance</b> S = [[{}, {}], [{}, {}]]".format(
-                *(c.fmt(t, 2) for t in state["S"].ravel())
-            ),
-            f"eigenvalues λ₁ = {c.fmt(lam[0])}, λ₂ = {c.fmt(lam[1])}; PC1 at {c.fmt(pc1, 1)}°",
-            f"PC1 explains λ₁ / (λ₁ + λ₂) = {c.fmt(100 * lam[0] / total, 1)}% of the variance",
-            f"<b>variance along φ</b> = uᵀSu = {c.fmt(var_u)}",
-            f"<b>reconstruction error</b> = {c.fmt(err_u)}",
-            f"sum = {c.fmt(var_u + err_u)} = total variance tr S = {c.fmt(total)}",
+            "<b>covariance</b> S = "
+            + matrix.format(*(ui.fmt(x, 2, scale=total) for x in S.ravel())),
+        ]
+        if raw.value:
+            lines += [
+                "(S is the sample covariance of these points; the sliders chose Σ = "
+                + matrix.format(*(ui.fmt(x, 2) for x in cloud["chosen"].ravel()))
+                + f", whose PC1 is at {ui.fmt(cloud['pc1_chosen'], 1)}°)",
+            ]
+        lines += [
+            f"eigenvalues λ₁ = {ui.fmt(lam[0])}, λ₂ = {ui.fmt(lam[1], scale=total)}; "
+            f"PC1 at {ui.fmt(pc1, 1)}°",
+            f"PC1 explains λ₁ / (λ₁ + λ₂) = {ui.fmt(100 * lam[0] / total, 1)}% of the variance",
+            f"<b>variance along φ</b> = uᵀSu = {ui.fmt(var_u)}",
+            f"<b>reconstruction error</b> = {ui.fmt(err_u)}",
+            f"sum = {ui.fmt(var_u + err_u)} = total variance tr S = {ui.fmt(total)}",
         ]
         if abs(lam[0] - lam[1]) < 1e-6 * total:
             lines.append(
                 "λ₁ = λ₂: the cloud is round; every direction has the same variance, "
                 "so no axis is preferred."
             )
+        if sample["seed"] and not raw.value:
+            lines.append(
+                "New points, same numbers: the cloud is built so that its covariance S is "
+                "exactly the one the sliders chose. Tick <b>raw draws</b> to see how the "
+                "covariance of a plain random sample varies."
+            )
         status.value = "<br>".join(lines)
         values.update(
             X=X,
-            S=state["S"],
+            S=S,
+            chosen=cloud["chosen"],
             eigenvalues=lam,
             axes=Q,
             u=u,
             variance=var_u,
             error=err_u,
             pc1_angle=pc1,
+            pc1_chosen=cloud["pc1_chosen"],
         )
 
-    refresh = c.Refresh(update)
+    refresh = ui.Refresh(update)
 
     def go_pc1(_button=None):
-        phi.value = angle_of(state["Q"][:, 0])
+        phi.value = values["pc1_angle"]
 
     def new_sample(_button=None):
-        state["seed"] += 1
-        state["Z"] = standard_sample(N, state["seed"])
+        sample["seed"] += 1
         refresh()
+
+    def restart():
+        sample["seed"] = 0
 
     to_pc1.on_click(go_pc1)
     resample.on_click(new_sample)
@@ -232,13 +263,14 @@ def build() -> c.Lab:
         "phi": phi,
         "to_pc1": to_pc1,
         "new_sample": resample,
+        "raw": raw,
     }
-    return c.Lab(
+    return ui.Lab(
         7,
         "PCA",
         controls=controls,
-        layout_controls=[sx, sy, rho, phi, c.button_row([to_pc1, resample])],
-        plots=[p, q],
+        layout_controls=[sx, sy, rho, phi, ui.button_row([to_pc1, resample]), raw],
+        plots=[cloud_plot, curve_plot],
         marks={
             "points": points,
             "projected": projected,
@@ -254,9 +286,10 @@ def build() -> c.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        on_reset=restart,
     )
 
 
-def show() -> c.Lab:
+def show() -> ui.Lab:
     """Build the lab, display it, and return it (see `Lab`)."""
     return build().show()

@@ -1,34 +1,41 @@
 """Lab 9. Gradient descent: the path of theta_{k+1} = theta_k + v_{k+1},
 v_{k+1} = beta v_k - eta grad f(theta_k) (momentum beta; beta = 0 is plain gradient descent)
-over the contour plot of a loss, and the loss curve; divergence when the rate is too large."""
+over the contour plot of a loss, and the loss curve; divergence when the rate is too large.
+
+H is the Hessian throughout (the matrix of second derivatives): a quadratic loss is
+f = ½ θᵀHθ, and plain descent on it is stable exactly when η < 2 / λ_max(H).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import common as c
+from . import common as ui
 
 # ---------------------------------------------------------------------------------------------
 # Mathematics
 # ---------------------------------------------------------------------------------------------
 
 _R = np.array([[np.cos(np.pi / 6), -np.sin(np.pi / 6)], [np.sin(np.pi / 6), np.cos(np.pi / 6)]])
-H_VALLEY = _R @ np.diag([1.0, 10.0]) @ _R.T  # eigenvalues 1 and 10
+H_VALLEY = _R @ np.diag([1.0, 10.0]) @ _R.T  # the Hessian of the narrow valley: eigenvalues 1, 10
 
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss of two parameters: f and its gradient work on floats and on arrays."""
+    """A loss of two parameters: f, its gradient and its Hessian work on floats (f and the
+    gradient also on arrays)."""
 
     name: str
-    f: object
-    grad: object
+    f: Callable
+    grad: Callable  # (x, y) -> (∂f/∂x, ∂f/∂y)
+    hessian: Callable  # (x, y) -> the 2x2 matrix of second derivatives
     start: tuple[float, float]
     minima: tuple[tuple[float, float], ...]
     f_star: float
-    L: float | None = None  # the largest Hessian eigenvalue, for a quadratic
+    quadratic: bool = False  # then the Hessian is the same everywhere
     lr: float = 0.1  # a learning rate that works, set when the loss is chosen
 
 
@@ -53,10 +60,11 @@ LOSSES = {
         "round bowl: f = (x² + y²)/2",
         lambda x, y: 0.5 * (x * x + y * y),
         lambda x, y: (x, y),
+        lambda x, y: np.eye(2),
         (-2.0, 1.5),
         ((0.0, 0.0),),
         0.0,
-        1.0,
+        True,
         0.5,
     ),
     "narrow valley": Loss(
@@ -68,30 +76,33 @@ LOSSES = {
             H_VALLEY[0, 0] * x + H_VALLEY[0, 1] * y,
             H_VALLEY[1, 0] * x + H_VALLEY[1, 1] * y,
         ),
+        lambda x, y: H_VALLEY,
         (-2.0, 1.0),
         ((0.0, 0.0),),
         0.0,
-        10.0,
+        True,
         0.15,
     ),
     "Rosenbrock": Loss(
         "Rosenbrock: f = (1 − x)² + 10 (y − x²)²",
         lambda x, y: (1 - x) ** 2 + 10 * (y - x * x) ** 2,
         lambda x, y: (-2 * (1 - x) - 40 * x * (y - x * x), 20 * (y - x * x)),
+        lambda x, y: np.array([[2 - 40 * (y - x * x) + 80 * x * x, -40 * x], [-40 * x, 20.0]]),
         (-1.5, 2.0),
         ((1.0, 1.0),),
         0.0,
-        None,
+        False,
         0.02,
     ),
     "two minima": Loss(
         "two minima: f = (x² − 1)² + y²/2 + x/4",
         _two_minima_f,
         _two_minima_grad,
+        lambda x, y: np.array([[12 * x * x - 4, 0.0], [0.0, 1.0]]),
         (0.3, 2.0),
         ((_X_LEFT, 0.0), (_X_RIGHT, 0.0)),
         float(_two_minima_f(_X_LEFT, 0.0)),
-        None,
+        False,
         0.05,
     ),
 }
@@ -131,10 +142,67 @@ def gradient_descent(
     return Descent(np.array(path), False, steps)
 
 
-def critical_rate(L: float, momentum: float = 0.0) -> float:
-    """On a quadratic with largest curvature L, gradient descent (with heavy-ball momentum)
-    diverges for lr > 2 (1 + momentum) / L and converges below (for 0 <= momentum < 1)."""
-    return 2.0 * (1.0 + momentum) / L
+def critical_rate(curvature: float, momentum: float = 0.0) -> float:
+    """On a quadratic whose largest curvature (largest Hessian eigenvalue) is `curvature`,
+    gradient descent with heavy-ball momentum diverges for lr > 2 (1 + momentum) / curvature
+    and converges below it (for 0 <= momentum < 1)."""
+    return 2.0 * (1.0 + momentum) / curvature
+
+
+def largest_curvature(loss: Loss, theta) -> float:
+    """λ_max of the Hessian of the loss at theta: the curvature that sets the local limit on
+    the rate, 2 (1 + β) / λ_max."""
+    return float(np.linalg.eigvalsh(np.asarray(loss.hessian(*theta), dtype=float))[-1])
+
+
+def contraction_factors(curvatures, lr: float, momentum: float = 0.0) -> np.ndarray:
+    """For a quadratic, the factor by which each eigen-component of the error θ − θ* shrinks
+    per step (asymptotically): the largest |z| solving z² − (1 + β − ηλ) z + β = 0, which is
+    |1 − ηλ| for β = 0. Above 1 that component grows: descent diverges."""
+    out = []
+    for lam in np.atleast_1d(np.asarray(curvatures, dtype=float)):
+        roots = np.roots([1.0, -(1.0 + momentum - lr * lam), momentum])
+        out.append(float(np.max(np.abs(roots))) if roots.size else 0.0)
+    return np.array(out)
+
+
+@dataclass
+class Verdict:
+    kind: str  # "diverged", "left", "grew", "converged" or "moving"
+    losses: np.ndarray  # f(θₖ) − f*, floored and finite, for the log-scale loss curve
+    grad_norm: float  # ‖∇f‖ at the last iterate
+
+    @property
+    def diverged(self) -> bool:
+        """Diverged in either sense: ran off past the bound, or left the window while the
+        loss grew."""
+        return self.kind in ("diverged", "left")
+
+
+LOSS_FLOOR = 1e-16
+CONVERGED = 1e-6  # ‖∇f‖ below this: converged
+
+
+def assess(loss: Loss, run: Descent, extent: float) -> Verdict:
+    """What happened in a run: it "diverged" (an iterate ran off past the bound), "left" the
+    window [-extent, extent]² while the loss grew, the loss "grew" from the start, it
+    "converged" (‖∇f‖ < 1e-6), or it is still "moving"."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        fk = loss.f(run.path[:, 0], run.path[:, 1]) - loss.f_star
+    fk = np.clip(np.nan_to_num(fk, nan=1e300, posinf=1e300), LOSS_FLOOR, 1e300)
+    gx, gy = loss.grad(*run.path[-1])
+    gnorm = float(np.hypot(gx, gy))
+    if run.diverged:
+        kind = "diverged"
+    elif np.any(np.abs(run.path) > extent) and fk[-1] > fk[0]:
+        kind = "left"
+    elif fk[-1] > fk[0]:
+        kind = "grew"
+    elif gnorm < CONVERGED:
+        kind = "converged"
+    else:
+        kind = "moving"
+    return Verdict(kind, fk, gnorm)
 
 
 def loss_grid(loss: Loss, extent: float, n: int = 81):
@@ -160,7 +228,7 @@ def contour_levels(Z, f_star: float, n: int = 12) -> np.ndarray:
 EXTENT = 2.5
 BOX = (-EXTENT, EXTENT, -EXTENT, EXTENT)
 BOUND = 1e3  # an iterate this far out (400 windows) counts as diverged
-LOSS_FLOOR = 1e-16
+STEPS = 60  # the steps slider's starting value, restored when the loss changes
 _CONTOURS: dict[str, tuple] = {}
 
 
@@ -173,25 +241,30 @@ def _contours(key: str):
         paths, colours = [], []
         shades = ["#08306b", "#08519c", "#2171b5", "#4292c6", "#6baed6", "#9ecae1"]
         for i, level in enumerate(levels):
-            for path in c.contour_paths(x, y, Z, level):
+            for path in ui.contour_paths(x, y, Z, level):
                 paths.append(path)
                 colours.append(shades[min(i * len(shades) // len(levels), len(shades) - 1)])
-        X, Y = c.pad_paths(paths)
+        X, Y = ui.pad_paths(paths)
         _CONTOURS[key] = (X, Y, colours)
     return _CONTOURS[key]
 
 
-def build() -> c.Lab:
-    loss_name = c.dropdown("loss f", list(LOSSES), "narrow valley")
-    lr = c.log_slider(
+def _g(x: float) -> str:
+    """A rate or a curvature with 4 significant digits (0.01969, 101.6)."""
+    return f"{x:.4g}"
+
+
+def build() -> ui.Lab:
+    loss_name = ui.dropdown("loss f", list(LOSSES), "narrow valley")
+    lr = ui.log_slider(
         "learning rate η", -3, 0.5, LOSSES["narrow valley"].lr, step=0.02, primary=True
     )
-    beta = c.slider("momentum β", 0, 0.95, 0.05, 0.0)
-    x0 = c.slider("start x", -2.4, 2.4, 0.1, LOSSES["narrow valley"].start[0])
-    y0 = c.slider("start y", -2.4, 2.4, 0.1, LOSSES["narrow valley"].start[1])
-    steps = c.int_slider("steps", 5, 300, 60, step=5)
+    beta = ui.slider("momentum β", 0, 0.95, 0.05, 0.0)
+    start_x = ui.slider("start x", -2.4, 2.4, 0.1, LOSSES["narrow valley"].start[0])
+    start_y = ui.slider("start y", -2.4, 2.4, 0.1, LOSSES["narrow valley"].start[1])
+    steps = ui.int_slider("steps", 5, 300, STEPS, step=5)
 
-    p = c.plot(
+    landscape = ui.plot(
         (-EXTENT, EXTENT),
         (-EXTENT, EXTENT),
         title="",
@@ -200,13 +273,13 @@ def build() -> c.Lab:
         equal=True,
         main=True,
     )
-    contours = p.lines(colors=["#9ecae1"], stroke_width=1)
-    minima = p.scatter(colors=[c.GREEN], marker="cross", default_size=80)
-    path = p.lines(colors=[c.ORANGE], stroke_width=2)
-    dots = p.scatter(colors=[c.ORANGE], default_size=12)
-    start = p.scatter(colors=["black"], default_size=60)
+    contours = landscape.lines(colors=["#9ecae1"], stroke_width=1)
+    minima = landscape.scatter(colors=[ui.GREEN], marker="cross", default_size=80)
+    path = landscape.lines(colors=[ui.ORANGE], stroke_width=2)
+    dots = landscape.scatter(colors=[ui.ORANGE], default_size=12)
+    start = landscape.scatter(colors=["black"], default_size=60)
 
-    q = c.plot(
+    loss_plot = ui.plot(
         (0, 60),
         (1e-16, 1e3),
         y_log=True,
@@ -215,98 +288,126 @@ def build() -> c.Lab:
         y_label="f(θₖ) − f*",
         height=260,
     )
-    q.sy.min = None  # autoscale the log axis: from convergence (tiny) to divergence (huge)
-    q.sy.max = None
-    loss_curve = q.lines(colors=[c.RED], stroke_width=2)
-    status = c.status_label()
+    loss_plot.sy.min = None  # autoscale the log axis: from convergence (tiny) to divergence
+    loss_plot.sy.max = None
+    loss_curve = loss_plot.lines(colors=[ui.RED], stroke_width=2)
+    status = ui.status_label()
     values: dict = {}
-    state: dict = {}
+    contour_memo = ui.Memo()
+
+    def draw_contours(key):
+        loss = LOSSES[key]
+        X, Y, colours = _contours(key)
+        ui.set_data(contours, x=X, y=Y, colors=colours)
+        m = np.array(loss.minima)
+        ui.set_data(minima, x=m[:, 0], y=m[:, 1])
+        landscape.figure.title = loss.name
+        return key
 
     def update():
         key = loss_name.value
         loss = LOSSES[key]
-        if state.get("loss") != key:
-            X, Y, colours = _contours(key)
-            c.set_data(contours, x=X, y=Y, colors=colours)
-            m = np.array(loss.minima)
-            c.set_data(minima, x=m[:, 0], y=m[:, 1])
-            p.figure.title = loss.name
-            state["loss"] = key
-        run = gradient_descent(
-            loss.grad, (x0.value, y0.value), lr.value, beta.value, steps.value, bound=BOUND
-        )
-        shown = c.clip_to_box(run.path, BOX)
+        contour_memo(key, lambda: draw_contours(key))
+        eta = float(lr.value)  # a log slider: its value is not rounded
+        mom, x0, y0 = ui.slider_values(beta, start_x, start_y)
+        run = gradient_descent(loss.grad, (x0, y0), eta, mom, steps.value, bound=BOUND)
+        shown = ui.clip_to_box(run.path, BOX)
         if len(shown) < 2:
             shown = np.vstack([shown, shown])
-        c.set_data(path, x=shown[:, 0], y=shown[:, 1])
-        c.set_data(dots, x=shown[:, 0], y=shown[:, 1])
-        c.set_data(start, x=shown[:1, 0], y=shown[:1, 1])
-        with np.errstate(over="ignore", invalid="ignore"):
-            fk = loss.f(run.path[:, 0], run.path[:, 1]) - loss.f_star
-        fk = np.clip(np.nan_to_num(fk, nan=1e300, posinf=1e300), LOSS_FLOOR, 1e300)
+        ui.set_data(path, x=shown[:, 0], y=shown[:, 1])
+        ui.set_data(dots, x=shown[:, 0], y=shown[:, 1])
+        ui.set_data(start, x=shown[:1, 0], y=shown[:1, 1])
+        verdict = assess(loss, run, EXTENT)
+        fk = verdict.losses
         k = np.arange(len(fk), dtype=float)
         if len(fk) < 2:
             k, fk = np.r_[k, k], np.r_[fk, fk]
-        with q.sx.hold_sync():
-            q.sx.max = float(steps.value)
-        c.set_data(loss_curve, x=k, y=fk)
+        with loss_plot.sx.hold_sync():
+            loss_plot.sx.max = float(steps.value)
+        ui.set_data(loss_curve, x=k, y=fk)
 
         end = run.path[-1]
-        gx, gy = loss.grad(*end)
-        gnorm = float(np.hypot(gx, gy))
-        outside = bool(np.any(np.abs(run.path) > EXTENT))
-        diverged = run.diverged or (outside and fk[-1] > fk[0])
-        lines = []
-        if run.diverged:
+        gnorm = verdict.grad_norm
+        lines = [
+            {
+                "diverged": ui.warn("Diverged", bold=True) + f" after {run.steps} steps: "
+                "θ ran off towards infinity (the path is clipped to the window).",
+                "left": ui.warn("Diverged", bold=True) + ": θ left the window and the loss "
+                "grows step after step (the path is clipped to the window).",
+                "grew": ui.warn("The loss grew", bold=True) + " from the start: the rate is "
+                "too large here.",
+                "converged": f"<b>Converged</b>: ‖∇f‖ = {ui.fmt(gnorm, 2)} after "
+                f"{run.steps} steps.",
+                "moving": f"Still moving after {run.steps} steps: ‖∇f‖ = {ui.fmt(gnorm, 2)}.",
+            }[verdict.kind],
+            f"θ = {ui.fmt_vec(end, 3)}, f(θ) − f* = {ui.fmt(fk[-1], 2)}",
+        ]
+        if loss.quadratic:
+            curvatures = np.linalg.eigvalsh(loss.hessian(0.0, 0.0))
+            top = float(curvatures[-1])
             lines.append(
-                f'<b style="color:#d62728">Diverged</b> after {run.steps} steps: '
-                "θ ran off towards infinity (the path is clipped to the window)."
-            )
-        elif diverged:
-            lines.append(
-                '<b style="color:#d62728">Diverged</b>: θ left the window and the loss '
-                "grows step after step (the path is clipped to the window)."
-            )
-        elif fk[-1] > fk[0]:
-            lines.append(
-                '<b style="color:#d62728">The loss grew</b> from the start: the rate '
-                "is too large here."
-            )
-        elif gnorm < 1e-6:
-            lines.append(f"<b>Converged</b>: ‖∇f‖ = {c.fmt(gnorm, 2)} after {run.steps} steps.")
-        else:
-            lines.append(f"Still moving after {run.steps} steps: ‖∇f‖ = {c.fmt(gnorm, 2)}.")
-        lines.append(f"θ = {c.fmt_vec(end, 3)}, f(θ) − f* = {c.fmt(fk[-1], 2)}")
-        if loss.L is not None:
-            lines.append(
-                f"Quadratic with largest curvature L = {c.fmt(loss.L, 1)}: diverges for "
-                f"η > 2/L = {c.fmt(critical_rate(loss.L), 3)}"
+                f"Quadratic: its Hessian H has eigenvalues (curvatures) "
+                f"{', '.join(_g(c) for c in curvatures)}; descent diverges for "
+                f"η > 2/λ_max = {_g(critical_rate(top))}"
                 + (
-                    f" (with momentum β: η > 2(1 + β)/L = "
-                    f"{c.fmt(critical_rate(loss.L, beta.value), 3)})"
-                    if beta.value
+                    f" (with momentum β: η > 2(1 + β)/λ_max = {_g(critical_rate(top, mom))})"
+                    if mom
                     else ""
                 )
             )
+            factors = contraction_factors(curvatures, eta, mom)
+            lines.append(
+                "Per step, the error along each eigenvector of H shrinks by the factor "
+                + ", ".join(ui.fmt(x, 3) for x in factors)
+                + " (the largest sets the speed; above 1 it grows)"
+            )
+            local = top
+        elif np.all(np.isfinite(end)):
+            local = largest_curvature(loss, end)
+            limit = critical_rate(local, mom) if local > 0 else float("inf")
+            lines.append(
+                f"At the last θ the largest curvature is λ_max(∇²f) = {_g(local)}, so the "
+                f"local limit on the rate is 2{'(1 + β)' if mom else ''}/λ_max = {_g(limit)}"
+                + (" < η: descent cannot settle here." if eta > limit else ".")
+            )
+        else:
+            local = float("nan")
         status.value = "<br>".join(lines)
-        values.update(path=run.path, diverged=diverged, losses=fk, grad_norm=gnorm)
+        values.update(
+            path=run.path,
+            diverged=verdict.diverged,
+            verdict=verdict.kind,
+            losses=verdict.losses,
+            grad_norm=gnorm,
+            curvature=local,
+        )
 
-    refresh = c.Refresh(update)
+    refresh = ui.Refresh(update)
 
     def on_loss(change):
+        """A new loss starts from its own start and rate, without momentum, 60 steps."""
         loss = LOSSES[change["new"]]
         with refresh.hold():
-            x0.value, y0.value = loss.start
+            start_x.value, start_y.value = loss.start
             lr.value = loss.lr
+            beta.value = 0.0
+            steps.value = STEPS
 
     loss_name.observe(on_loss, names="value")
-    controls = {"loss": loss_name, "lr": lr, "momentum": beta, "x0": x0, "y0": y0, "steps": steps}
-    return c.Lab(
+    controls = {
+        "loss": loss_name,
+        "lr": lr,
+        "momentum": beta,
+        "x0": start_x,
+        "y0": start_y,
+        "steps": steps,
+    }
+    return ui.Lab(
         9,
         "Gradient descent",
         controls=controls,
         layout_controls=list(controls.values()),
-        plots=[p, q],
+        plots=[landscape, loss_plot],
         marks={
             "contours": contours,
             "minima": minima,
@@ -322,6 +423,6 @@ def build() -> c.Lab:
     )
 
 
-def show() -> c.Lab:
+def show() -> ui.Lab:
     """Build the lab, display it, and return it (see `Lab`)."""
     return build().show()
