@@ -171,7 +171,7 @@ def build() -> ui.Lab:
             if uv_shown == 0.0:
                 lines.append("u · v = 0: u and v are orthogonal; the projection is 0.")
             elif uv_shown < 0:
-                lines.append("u · v < 0: the angle is over 90°, p points against v.")
+                lines.append("u · v &lt; 0: the angle is over 90°, p points against v.")
         if lv == 0:
             lines.append(ui.warn("v = 0 has no direction to project onto: p = 0 and r = u."))
         else:

@@ -76,7 +76,7 @@ def describe(A) -> str:
         )
     text = f"Areas are multiplied by |det A| = {ui.fmt(abs(det))}."
     if det < 0:
-        text += " det A < 0: orientation flips (the F is mirrored)."
+        text += " det A &lt; 0: orientation flips (the F is mirrored)."
     return text
 
 

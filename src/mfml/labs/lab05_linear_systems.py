@@ -89,11 +89,12 @@ def _equation(a1, a2, b1) -> str:
 
 
 def build() -> ui.Lab:
-    a11 = ui.slider("a₁₁", -3, 3, 0.1, 1.0, primary=True)
-    a12 = ui.slider("a₁₂", -3, 3, 0.1, 1.0)
+    # coefficients in steps of 0.05, so that a₂₂ can approach 1 in the ill-conditioned preset
+    a11 = ui.slider("a₁₁", -3, 3, 0.05, 1.0, primary=True)
+    a12 = ui.slider("a₁₂", -3, 3, 0.05, 1.0)
     b1 = ui.slider("b₁", -3, 3, 0.1, 2.0)
-    a21 = ui.slider("a₂₁", -3, 3, 0.1, 1.0)
-    a22 = ui.slider("a₂₂", -3, 3, 0.1, -1.0)
+    a21 = ui.slider("a₂₁", -3, 3, 0.05, 1.0)
+    a22 = ui.slider("a₂₂", -3, 3, 0.05, -1.0)
     b2 = ui.slider("b₂", -3, 3, 0.1, 0.0)
     sliders = [a11, a12, b1, a21, a22, b2]
 

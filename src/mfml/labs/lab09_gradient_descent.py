@@ -103,7 +103,7 @@ LOSSES = {
         ((_X_LEFT, 0.0), (_X_RIGHT, 0.0)),
         float(_two_minima_f(_X_LEFT, 0.0)),
         False,
-        0.05,
+        0.1,
     ),
 }
 

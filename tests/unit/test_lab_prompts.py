@@ -1,0 +1,671 @@
+"""Every "Try this" prompt of the ten labs, done as the prompt says.
+
+Each test builds a fresh lab, then follows its prompts in order, through the lab's controls
+(sliders, dropdowns, preset buttons, the reset button, dragged points), exactly as a learner
+would, and asserts what each prompt promises, reading `lab.values` and the status line. A
+prompt that says something the lab does not do fails here. The prompts themselves are in
+labs/labNN-*.md; the step numbers below are theirs.
+"""
+
+import html
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from mfml.labs import lab01, lab02, lab03, lab04, lab05, lab06, lab07, lab08, lab09, lab10, maths
+
+# the modules are imported above, outside the warnings-as-errors fixture: importing bqplot and
+# ipywidgets for the first time emits a DeprecationWarning that is theirs, not the labs'
+assert [m.build for m in (lab01, lab02, lab03, lab04, lab05, lab06, lab07, lab08, lab09, lab10)]
+
+
+@pytest.fixture(autouse=True)
+def no_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def text(lab) -> str:
+    """The status line as a learner reads it: tags removed, one line per <br>."""
+    plain = re.sub(r"</?[a-z]+[^>]*>", "", lab.status.value.replace("<br>", "\n"))
+    return html.unescape(plain)
+
+
+def distance_to_polyline(point, xs, ys) -> float:
+    """The distance from a point to a polyline given by its vertices."""
+    p = np.asarray(point, dtype=float)
+    a = np.column_stack([xs[:-1], ys[:-1]])
+    b = np.column_stack([xs[1:], ys[1:]])
+    d = b - a
+    t = np.clip(
+        np.einsum("ij,ij->i", p - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0, 1
+    )
+    return float(np.min(np.linalg.norm(a + t[:, None] * d - p, axis=1)))
+
+
+def line_with(lab, start: str) -> str:
+    """The status line that starts with `start`."""
+    (line,) = [s for s in text(lab).splitlines() if s.startswith(start)]
+    return line
+
+
+def slide(control, values):
+    """Move a slider through `values`, as a drag does, yielding after each position."""
+    for v in values:
+        control.value = v
+        yield v
+
+
+def test_lab01_prompts():
+    lab = lab01.build()
+    ctl = lab.controls
+    x = lab.values["x"]
+    sigma = maths.sigmoid
+    step = x[1] - x[0]  # 0.025
+
+    # 1. With f = σ, move h to 2: the curve moves right by 2; the dot is at x = h.
+    assert ctl["f"].value == "σ(x) (sigmoid)"
+    before = lab.values["y"].copy()
+    ctl["h"].value = 2.0
+    shift = round(2.0 / step)
+    assert np.allclose(lab.values["y"][shift:], before[:-shift], rtol=0, atol=1e-15)
+    assert lab.values["formula"] == "\\sigma(x - 2)"
+    assert list(lab.marks["anchor"].x) == [2.0] and list(lab.marks["anchor"].y) == [0.5]
+
+    # 2. b = 2 squeezes towards the line x = h by a factor 2; a = 2 stretches vertically.
+    ctl["b"].value = 2.0
+    assert np.allclose(lab.values["y"], sigma(2 * (x - 2)), rtol=0, atol=1e-15)
+    for d in (-1.0, 0.5, 1.25):  # the value f had at 2d from 0 is now at d from x = h
+        assert lab.values["y"][np.isclose(x, 2 + d)] == pytest.approx(before[np.isclose(x, 2 * d)])
+    ctl["a"].value = 2.0
+    assert np.allclose(lab.values["y"], 2 * sigma(2 * (x - 2)), rtol=0, atol=1e-15)
+
+    # 3. reset, log x, tick −b: the curve lives on x < 0; the status says part of the window
+    #    is outside the domain. Then h = 2: the mirror line x = h moves, the curve lives on x < 2.
+    ctl["reset"].click()
+    assert (ctl["h"].value, ctl["a"].value, ctl["b"].value) == (0.0, 1.0, 1.0)
+    ctl["f"].value = "log x (logarithm)"
+    ctl["flip_b"].value = True
+    defined = x[np.isfinite(lab.values["y"])]
+    assert defined.size and defined.max() < 0
+    assert "outside the domain of f" in text(lab)
+    assert "mirrors the graph left–right about the line x = h = 0" in text(lab)
+    ctl["h"].value = 2.0
+    defined = x[np.isfinite(lab.values["y"])]
+    assert defined.max() < 2 and defined.max() > 2 - 2 * step
+    ok = np.isfinite(lab.values["y"])
+    assert np.allclose(lab.values["y"][ok], np.log(2 - x[ok]))
+
+    # 4. reset, σ, both mirrors, k = 1: the blue curve lands exactly on the dashed one.
+    ctl["reset"].click()
+    assert ctl["f"].value == "σ(x) (sigmoid)" and not ctl["flip_b"].value
+    ctl["flip_a"].value = True
+    ctl["flip_b"].value = True
+    ctl["k"].value = 1.0
+    assert np.allclose(lab.values["y"], lab.values["f"], rtol=0, atol=1e-15)
+
+    # 5. reset, f = x², h = 1, g = eˣ: the two orders are e^{(x−1)²} and (eˣ − 1)².
+    ctl["reset"].click()
+    ctl["f"].value = "x² (quadratic)"
+    ctl["h"].value = 1.0
+    ctl["g"].value = "eˣ (exponential)"
+    assert ctl["order"].value == "g(y(x))"
+    g_of_y = lab.values["composition"].copy()
+    with np.errstate(over="ignore"):
+        assert np.allclose(g_of_y, np.exp((x - 1) ** 2))
+    assert lab.values["composition_formula"] == "e^{(x - 1)^2}"
+    ctl["order"].value = "y(g(x))"
+    assert np.allclose(lab.values["composition"], (np.exp(x) - 1) ** 2)
+    assert lab.values["composition_formula"] == "(e^{x} - 1)^2"
+    assert not np.allclose(g_of_y, lab.values["composition"])  # two different functions
+
+    # 6. reset, f = x, g = log x: the composition exists only for x > 0, and the status
+    #    counts where it is undefined.
+    ctl["reset"].click()
+    ctl["f"].value = "x (linear)"
+    ctl["g"].value = "log x (logarithm)"
+    comp = lab.values["composition"]
+    assert np.all(np.isfinite(comp) == (x > 0))
+    undefined = int(np.sum(x <= 0))
+    assert f"composition is undefined on {undefined} of {x.size} sample points" in text(lab)
+
+
+def test_lab02_prompts():
+    lab = lab02.build()
+    ctl = lab.controls
+    u, v = lab.values["u"], lab.values["v"]
+
+    # 1. a = b = 1: w is the diagonal u + v; moving a slides the path and w follows.
+    assert np.array_equal(lab.values["w"], u + v)
+    for a in slide(ctl["a"], [0.5, -0.7, 1.3]):
+        assert np.allclose(lab.values["w"], a * u + v)
+        assert np.allclose(lab.marks["path"].x[2, 1], lab.values["w"][0])  # the w arrow
+
+    # 2. v = (0.4, 0.1) ∥ u: the span is the dashed line, det = 0, w never leaves the line.
+    ctl["v1"].value, ctl["v2"].value = 0.4, 0.1
+    assert lab.values["span"] == "line" and lab.marks["span"].visible
+    assert "det [u v] = 0" in text(lab)
+    assert "span only the dashed line" in text(lab)
+    for a, b in [(1.0, 1.0), (-2.0, 2.0), (0.3, -1.7)]:
+        ctl["a"].value, ctl["b"].value = a, b
+        w = lab.values["w"]
+        assert w[0] * u[1] - w[1] * u[0] == pytest.approx(0.0, abs=1e-12)
+
+    # 3. reset; find a w whose three norms are equal (it lies on an axis; the three shapes
+    #    touch there). Zeros print as 0, not as -1.1e-16.
+    ctl["reset"].click()
+    assert lab.values["span"] == "plane"
+    ctl["a"].value, ctl["b"].value = -0.5, 2.0
+    assert np.array_equal(lab.values["w"], [0.0, 2.75])
+    assert "‖w‖₁ = 2.75, ‖w‖₂ = 2.75, ‖w‖∞ = 2.75" in text(lab)
+    assert "w = a·u + b·v = (0, 2.75)" in text(lab)
+    X, Y = lab.marks["norm balls"].x, lab.marks["norm balls"].y
+    for row in range(3):  # each shape passes through w
+        assert distance_to_polyline([0.0, 2.75], X[row], Y[row]) < 1e-12
+    ctl["a"].value, ctl["b"].value = -1.8, 0.6  # the review's case: (-3.30, -1.1e-16)
+    assert "w = a·u + b·v = (-3.30, 0)" in text(lab)
+
+    # 4. Drag the head of w: a and b jump to its coordinates (steps of 0.1), w lands nearby.
+    head = lab.marks["head of w"]
+    target = np.array([1.0, 1.0])
+    with head.hold_trait_notifications():
+        head.x, head.y = target[:1], target[1:]
+    exact = np.linalg.solve(np.column_stack([u, v]), target)
+    assert (ctl["a"].value, ctl["b"].value) == pytest.approx(tuple(np.round(exact, 1)))
+    assert np.allclose(lab.values["w"], ctl["a"].value * u + ctl["b"].value * v)
+    assert np.linalg.norm(lab.values["w"] - target) <= 0.05 * (np.hypot(*u) + np.hypot(*v))
+    assert list(head.x) == [lab.values["w"][0]]
+
+    # 5. The triangle inequality becomes an equality when a·u and b·v point the same way.
+    ctl["b"].value = 0.0
+    assert lab.values["norms"]["L2"] == pytest.approx(lab.values["bound"], rel=1e-12)
+    ctl["b"].value = 1.0
+    assert lab.values["norms"]["L2"] < lab.values["bound"] - 1e-3
+
+
+def test_lab03_prompts():
+    lab = lab03.build()
+    ctl = lab.controls
+
+    # 1. u 90° away from v: u · v = 0, p = 0, r = u; cosine and shadow 0 (no 1e-17 shown).
+    ctl["angle_u"].value = ctl["angle_v"].value + 90
+    assert abs(lab.values["dot"]) < 1e-15
+    assert np.allclose(lab.values["projection"], 0, rtol=0, atol=1e-15)
+    assert np.allclose(lab.values["residual"], lab.values["u"], rtol=0, atol=1e-15)
+    assert "u · v = u₁v₁ + u₂v₂ = 0\n" in text(lab)
+    assert "cosine similarity = 0\n" in text(lab)
+    assert "u · v / ‖v‖ = 0 (signed)" in text(lab)
+    assert "p = (u · v / v · v) v = (0, 0), ‖p‖ = 0" in text(lab)
+    assert "‖u‖ ‖v‖ cos θ = 0 with θ = 90.0°" in text(lab)
+    assert "orthogonal" in text(lab)
+
+    # 2. Past 90°: negative dot product and shadow, p points against v.
+    ctl["angle_u"].value = ctl["angle_v"].value + 120
+    assert lab.values["dot"] < 0 and lab.values["projection"] @ lab.values["v"] < 0
+    assert "p points against v" in text(lab)
+    assert float(line_with(lab, "shadow").split("= ")[1].split(" ")[0]) < 0
+
+    # 3. Only the length of v: u · v scales, p, r and the cosine do not move.
+    before = {k: lab.values[k] for k in ("dot", "projection", "residual", "cosine")}
+    ctl["length_v"].value = 3.5
+    assert lab.values["dot"] == pytest.approx(before["dot"] * 3.5 / 2.0)
+    for key in ("projection", "residual", "cosine"):
+        assert np.allclose(lab.values[key], before[key], rtol=1e-12, atol=1e-15)
+
+    # 4. Length of v = 0: angle and cosine undefined, said in words.
+    ctl["length_v"].value = 0.0
+    assert lab.values["cosine"] is None and lab.values["angle"] is None
+    assert "undefined (0/0)" in text(lab) and "no direction to project onto" in text(lab)
+
+    # 5. reset: r · v is about 1e-16, not 0, and the status prints it as computed.
+    ctl["reset"].click()
+    rv = lab.values["residual_dot_v"]
+    assert 0 < abs(rv) < 1e-15
+    assert f"r · v = {rv:.2e}" in text(lab)
+
+
+def test_lab04_prompts():
+    lab = lab04.build()
+    ctl = lab.controls
+    t = ctl["t"]
+
+    # 1. shear: a slanted parallelogram of area 1; morph t from 0 to 1 slides the grid.
+    ctl["preset shear"].click()
+    assert lab.values["det"] == 1.0 and lab.values["area"] == pytest.approx(1.0)
+    for tv in slide(t, np.round(np.arange(0, 1.01, 0.25), 2)):
+        assert np.allclose(lab.values["drawn"], (1 - tv) * np.eye(2) + tv * lab.values["A"])
+        assert lab.values["area"] == pytest.approx(1.0)  # a shear at every t
+    assert t.value == 1.0 and np.array_equal(lab.values["drawn"], lab.values["A"])
+
+    # 2. identity, b = 1, c = 1: det = 0, the square collapses, no inverse.
+    ctl["preset identity"].click()
+    ctl["b"].value = 1.0
+    ctl["c"].value = 1.0
+    assert lab.values["det"] == 0.0 and lab.values["rank"] == 1
+    assert lab.values["area"] == 0.0 and lab.values["inverse"] is None
+    assert "no inverse" in text(lab) and "A⁻¹ does not exist" in text(lab)
+    sq = lab.values["square"]
+    assert np.allclose(sq[:, 0], sq[:, 1])  # every corner lands on the line x₁ = x₂
+
+    # 3. reflect: det = -1, F mirrored; morph 1 → 0 → 1: flat at t = 0.5 (det = 1 - 2t).
+    ctl["preset reflect"].click()
+    assert lab.values["det"] == -1.0 and "orientation flips" in text(lab)
+    for tv in slide(t, [0.75, 0.5, 0.25, 0.0, 0.5, 1.0]):
+        assert lab.values["area"] == pytest.approx(1 - 2 * tv, abs=1e-12)
+    t.value = 0.5
+    assert lab.values["area"] == 0.0
+    t.value = 1.0
+    assert lab.marks["square"].fill_colors == [lab04.ui.ORANGE]
+
+    # 4. identity, a from 1 to -1: det = a, flat only at a = 0, then mirrored (orange).
+    ctl["preset identity"].click()
+    signs = []
+    for a in slide(ctl["a"], np.round(np.arange(1.0, -1.01, -0.1), 1)):
+        assert lab.values["det"] == pytest.approx(a, abs=1e-12)
+        assert lab.values["rank"] == (1 if a == 0 else 2)
+        signs.append(np.sign(lab.values["det"]))
+    assert signs[:10] == [1] * 10 and signs[10] == 0 and signs[11:] == [-1] * 10
+    assert lab.marks["square"].fill_colors == [lab04.ui.ORANGE]
+
+    # 5. rotate 90° keeps lengths, angles and areas; scale diag(2, 1.5) stretches e₁ by 2 and
+    #    e₂ by 1.5, keeps their right angle, and multiplies areas by 3.
+    for preset, lengths, det in (("rotate 90°", (1.0, 1.0), 1.0), ("scale", (2.0, 1.5), 3.0)):
+        ctl[f"preset {preset}"].click()
+        A = lab.values["A"]
+        assert np.allclose(np.linalg.norm(A, axis=0), lengths)
+        assert A[:, 0] @ A[:, 1] == 0.0
+        assert lab.values["det"] == det and lab.values["area"] == pytest.approx(det)
+        assert f"|det A| = {det:.3f}" in text(lab)
+
+
+def test_lab05_prompts():
+    lab = lab05.build()
+    ctl = lab.controls
+
+    # 1. no solution: rank A = 1 < rank [A | b] = 2; moving b₂ up, the first value where the
+    #    lines coincide is b₂ = 1, and the status switches to infinitely many.
+    ctl["preset no solution"].click()
+    assert lab.values["kind"] == "none"
+    assert "rank A = 1, rank [A | b] = 2" in text(lab)
+    kinds = {}
+    for b2 in slide(ctl["b2"], np.round(np.arange(-1.0, 1.51, 0.1), 1)):
+        kinds[b2] = lab.values["kind"]
+    assert [b for b, k in kinds.items() if k != "none"] == [1.0]
+    ctl["b2"].value = 1.0
+    assert "Infinitely many solutions" in text(lab)
+
+    # 2. ill-conditioned: κ ≈ 42, a long region; a₂₂ 1.1 → 1.05: κ about doubles (82) and the
+    #    region stretches; a₂₂ = 1: singular, κ = ∞.
+    ctl["preset ill-conditioned"].click()
+    kappa, radius = lab.values["condition"], lab.values["radius"]
+    assert kappa == pytest.approx(42.08, abs=0.01)
+    assert radius > 1.0 and "κ(A) = σ_max / σ_min = 42.08" in text(lab)
+    ctl["a22"].value = 1.05
+    assert lab.values["condition"] == pytest.approx(82.0, abs=0.05)
+    assert lab.values["radius"] > 1.9 * radius
+    ctl["a22"].value = 1.0
+    assert lab.values["condition"] == float("inf") and "κ = ∞" in text(lab)
+
+    # 3. one solution (κ = 1); halve equation 1: same lines and solution, κ and region double.
+    ctl["preset one solution"].click()
+    x, radius = lab.values["solution"], lab.values["radius"]
+    line1 = np.array([lab.marks["line 1"].x, lab.marks["line 1"].y])
+    assert lab.values["condition"] == pytest.approx(1.0)
+    ctl["a11"].value, ctl["a12"].value, ctl["b1"].value = 0.5, 0.5, 1.0
+    assert np.allclose(lab.values["solution"], x)
+    assert np.allclose([lab.marks["line 1"].x, lab.marks["line 1"].y], line1)
+    assert lab.values["condition"] == pytest.approx(2.0)
+    assert lab.values["radius"] == pytest.approx(2 * radius)
+
+    # 4. a₁₁ = a₁₂ = 0: "0 = b₁" is true for no point when b₁ ≠ 0, for every point when b₁ = 0.
+    ctl["a11"].value, ctl["a12"].value = 0.0, 0.0
+    assert "Equation (1) reads 0 = 1.00: true for no point." in text(lab)
+    ctl["b1"].value = 0.0
+    assert "Equation (1) reads 0 = 0: true for every point (no line)." in text(lab)
+
+    # 5. x₁ + x₂ = 1, x₁ + 1.2x₂ = 1, then every number doubled: same lines, solution and κ,
+    #    half the region (the absolute change); κ is the relative one.
+    for key, value in dict(a11=1, a12=1, b1=1, a21=1, a22=1.2, b2=1).items():
+        ctl[key].value = float(value)
+    x, kappa, radius = lab.values["solution"], lab.values["condition"], lab.values["radius"]
+    assert np.allclose(x, [1, 0]) and kappa > 20
+    for key, value in dict(a11=2, a12=2, b1=2, a21=2, a22=2.4, b2=2).items():
+        ctl[key].value = float(value)
+    assert np.allclose(lab.values["solution"], x)
+    assert lab.values["condition"] == pytest.approx(kappa, rel=1e-12)
+    assert lab.values["radius"] == pytest.approx(radius / 2, rel=1e-12)
+    worst, bound = lab.values["relative_change"]
+    assert worst <= bound * (1 + 1e-12)
+
+
+def test_lab06_prompts():
+    lab = lab06.build()
+    ctl = lab.controls
+
+    # 1. symmetric: lined up at 45° with λ = 3 and at 135° with λ = 1; four zeros per turn.
+    assert np.array_equal(lab.values["A"], [[2, 1], [1, 2]])
+    ctl["t"].value = 45
+    assert "Lined up: Av ≈ λv with λ = 3.000" in text(lab)
+    assert "angle from v to Av: 0°" in text(lab)
+    ctl["t"].value = 135
+    assert "Lined up: Av ≈ λv with λ = 1.000" in text(lab)
+    assert "angle from v to Av: 0°" in text(lab)  # the review saw -1.3e-14° here
+    assert list(lab.marks["zeros"].x) == [45, 135, 225, 315]
+
+    # 2. rotation: no zero crossing, eigenvalues ±i, read as a 90° turn with scale 1.
+    ctl["preset rotation"].click()
+    assert lab.values["kind"] == "none" and not lab.marks["zeros"].visible
+    assert np.min(np.abs(lab.marks["curve"].y)) > 0.5
+    assert "λ₁ = 0 + 1.000i, λ₂ = 0 − 1.000i" in text(lab)
+    assert "turns by arg λ₁ = 90.0° and scales by |λ₁| = 1.000" in text(lab)
+
+    # 3. shear: the curve only touches zero, at 0° and 180°; one direction: defective.
+    ctl["preset shear"].click()
+    assert list(lab.marks["zeros"].x) == [0, 180]
+    assert np.max(lab.marks["curve"].y) <= 1e-12  # touches 0, never crosses
+    assert lab.values["defective"] and "defective" in text(lab)
+
+    # 4. projection at 90°: Av = 0, the null space.
+    ctl["preset projection"].click()
+    ctl["t"].value = 90
+    assert np.allclose(lab.values["Av"], 0, rtol=0, atol=1e-15)
+    assert "null space" in text(lab)
+
+    # 5. not symmetric: eigen-directions 26.6° and 135°, not perpendicular.
+    ctl["preset not symmetric"].click()
+    angles = lab.values["eigen_angles"]
+    assert np.allclose(angles, [np.degrees(np.arctan2(1, 2)), 135])
+    assert "26.6°, 135.0°" in text(lab)
+    assert abs(angles[1] - angles[0] - 90) > 10
+
+    # 6. 1.5 I: every direction is an eigen-direction.
+    ctl["preset 1.5 I"].click()
+    assert lab.values["kind"] == "all" and "every direction" in text(lab)
+
+    # 7. a = 1.5, b = 0.5, c = -0.5, d = 0.5: defective, λ = 1 twice, one direction (135°),
+    #    decided exactly; np.linalg.eigvals is about 1e-8 off (the square root of rounding).
+    with lab.refresh.hold():
+        for key, value in zip("abcd", (1.5, 0.5, -0.5, 0.5), strict=True):
+            ctl[key].value = value
+    assert lab.values["defective"] and "defective" in text(lab)
+    assert np.array_equal(lab.values["eigenvalues"], [1, 1])
+    assert "λ₁ = 1.000, λ₂ = 1.000" in text(lab)
+    assert np.allclose(lab.values["eigen_angles"], [135])
+    off = np.abs(np.linalg.eigvals(lab.values["A"]) - 1)
+    assert np.all((1e-10 < off) & (off < 1e-6)), off
+    # the review's other cases: no "defective" missed, no complex rounding shown
+    for entries, lam in (((3, 1, -1, 1), 2.0), ((0.1, 0.1, -0.1, 0.3), 0.2)):
+        with lab.refresh.hold():
+            for key, value in zip("abcd", entries, strict=True):
+                ctl[key].value = value
+        assert lab.values["defective"], entries
+        assert np.allclose(lab.values["eigenvalues"], [lam, lam], rtol=1e-15, atol=0)
+        assert "i," not in line_with(lab, "eigenvalues") and not text(lab).endswith("i")
+
+
+def test_lab07_prompts():
+    lab = lab07.build()
+    ctl = lab.controls
+
+    # 1. Turning φ: variance and error move oppositely and always add up to tr S.
+    total = float(np.trace(lab.values["S"]))
+    previous = None
+    for _ in slide(ctl["phi"], range(0, 181, 15)):
+        var, err = lab.values["variance"], lab.values["error"]
+        assert var + err == pytest.approx(total, rel=1e-12)
+        if previous is not None:
+            assert np.sign(var - previous[0]) == -np.sign(err - previous[1])
+        previous = (var, err)
+    assert f"total variance tr S = {total:.3f}" in text(lab)
+
+    # 2. φ → first principal axis: the variance is λ₁ and the error λ₂.
+    ctl["to_pc1"].click()
+    lam = lab.values["eigenvalues"]
+    assert lab.values["variance"] == pytest.approx(lam[0], rel=1e-12)
+    assert lab.values["error"] == pytest.approx(lam[1], rel=1e-12)
+    assert (round(lam[0], 3), round(lam[1], 3)) == (4.421, 0.579)
+
+    # 3. ρ = 0 and equal spreads: round cloud, flat curves, λ₁ = λ₂.
+    ctl["rho"].value = 0.0
+    ctl["sy"].value = ctl["sx"].value
+    assert "the cloud is round" in text(lab)
+    assert np.ptp(lab.marks["variance"].y) < 1e-12 and np.ptp(lab.marks["error"].y) < 1e-12
+    assert "S = [[4.00, 0], [0, 4.00]]" in text(lab)  # the review saw -3.9e-17 here
+
+    # 4. σ₁ = 2, σ₂ = 1, ρ = 0: PC1 along x₁; ρ < 0 tilts it downwards (angle above 90°).
+    ctl["sx"].value, ctl["sy"].value = 2.0, 1.0
+    assert lab.values["pc1_angle"] == pytest.approx(0.0, abs=1e-9)
+    ctl["rho"].value = -0.5
+    assert 90 < lab.values["pc1_angle"] < 180
+
+    # 5. ρ = 0.95: PC1 explains about 98% of the variance.
+    ctl["rho"].value = 0.95
+    lam = lab.values["eigenvalues"]
+    share = 100 * lam[0] / lam.sum()
+    assert 97.5 <= share <= 98.5 and f"{share:.1f}% of the variance" in text(lab)
+
+    # 6. reset, new sample: new points, same numbers. raw draws: S and PC1 vary per sample,
+    #    PC1 by a degree or two around Σ's 19.3°.
+    ctl["reset"].click()
+    S, points = lab.values["S"].copy(), np.array(lab.marks["points"].x, copy=True)
+    ctl["new_sample"].click()
+    assert not np.array_equal(points, lab.marks["points"].x)
+    assert np.allclose(lab.values["S"], S, rtol=1e-12, atol=1e-12)
+    assert "New points, same numbers" in text(lab)
+    ctl["raw"].value = True
+    angles, covariances = [], []
+    for _ in range(5):
+        ctl["new_sample"].click()
+        angles.append(lab.values["pc1_angle"])
+        covariances.append(lab.values["S"].copy())
+    assert lab.values["pc1_chosen"] == pytest.approx(19.33, abs=0.01)
+    deviation = np.abs(np.array(angles) - lab.values["pc1_chosen"])
+    assert 0.3 < deviation.max() < 5, angles
+    assert all(not np.allclose(a, b) for a, b in zip(covariances, covariances[1:], strict=False))
+    assert "the sliders chose Σ" in text(lab)
+
+
+def test_lab08_prompts():
+    lab = lab08.build()
+    ctl = lab.controls
+    h = ctl["h"]
+
+    def errors(e):
+        h.value = 10.0**e
+        return lab.values["forward_error"], lab.values["central_error"]
+
+    # 1. sin at x = 1, h from 1 to 1e-4: slopes 1 (forward) and 2 (central); truncation.
+    assert (ctl["f"].value, lab.values["x"]) == ("sin x", 1.0)
+    (f3, c3), (f4, c4) = errors(-3), errors(-4)
+    assert f3 / f4 == pytest.approx(10, rel=0.01) and c3 / c4 == pytest.approx(100, rel=0.01)
+    fn = lab08.FUNCTIONS["sin x"]
+    assert f4 == pytest.approx(float(lab08.model_error(fn, 1.0, 1e-4, "forward")), rel=0.01)
+    for e in np.arange(0.0, -4.01, -0.5):
+        h.value = 10.0**e
+        assert lab.values["regime"] == "truncation", e
+
+    # 2. From h = 1e-8 down, "round-off dominates"; the forward error grows as h shrinks.
+    h.value = 10**-7.9
+    assert lab.values["regime"] == "balanced"
+    for e in np.arange(-8.0, -15.01, -0.5):
+        h.value = 10.0**e
+        assert lab.values["regime"] == "round-off", e
+        assert "Round-off dominates" in text(lab)
+    assert errors(-12)[0] > 100 * errors(-8)[0] and errors(-14)[0] > errors(-12)[0]
+
+    # 3. h = 1e-16: x + h == 1.0, the forward difference is exactly 0, the secant is flat.
+    h.value = 1e-16
+    assert "x + h = 1.0\n" in text(lab)
+    assert lab.values["forward"] == 0.0 and lab.values["regime"] == "cancelled"
+    assert lab.values["secant"][0, 1] == lab.values["secant"][1, 1]
+
+    # 4. central: the model's best steps are about 2e-8 and 1e-5; at h = 1e-5 the central
+    #    error is about 1e-11, a thousand times below the forward error at its best step.
+    ctl["scheme"].value = "central"
+    best = lab.values["best_step"]
+    assert 1.5e-8 < best["forward"] < 3e-8 and 0.8e-5 < best["central"] < 1.5e-5
+    assert "forward ≈ 2e-08, central ≈ 1e-05" in text(lab)
+    fwd_best = errors(-7.7)[0]  # the slider's value nearest 2e-8
+    cen = errors(-5)[1]
+    assert 5e-9 < fwd_best < 2e-8 and 5e-12 < cen < 2e-11
+    assert fwd_best / cen > 300
+    assert lab.values["regime"] == "balanced"  # 1e-5 is the central scheme's best step
+
+    # 5. x³ − 2x at x = 1: the central error is exactly h², a line of slope 2.
+    ctl["f"].value = "x³ − 2x"
+    for e in (-1, -2, -3):
+        assert errors(e)[1] == pytest.approx(10.0 ** (2 * e), rel=1e-7)
+
+
+def test_lab09_prompts():
+    lab = lab09.build()
+    ctl = lab.controls
+    lr = ctl["lr"]
+
+    def factors():
+        line = line_with(lab, "Per step")
+        return [float(t) for t in re.findall(r"(\d\.\d+|\b0\b)", line.split("factor ")[1])[:2]]
+
+    # 1. narrow valley, η = 0.15: zigzag towards the minimum, a straight loss curve on the
+    #    log axis (a constant ratio 0.85² per step); just past 0.2 (0.2089): diverged.
+    assert ctl["loss"].value == "narrow valley" and lr.value == 0.15
+    fk = lab.values["losses"]
+    assert np.allclose(fk[31:] / fk[30:-1], 0.85**2, rtol=1e-6)
+    _, Q = np.linalg.eigh(lab09.H_VALLEY)  # columns: the slow and the steep direction
+    across = lab.values["path"] @ Q[:, 1]  # the steep direction's component
+    assert np.all(np.sign(across[1:10]) == -np.sign(across[:9]))  # zigzag
+    assert factors() == [0.85, 0.5]
+    assert not lab.values["diverged"]
+    lr.value = 10**-0.68  # the first slider value above 0.2
+    assert lab.values["diverged"] and "Diverged" in text(lab)
+    assert max(factors()) > 1
+
+    # 2. η = 0.1 = 1/L: the steep component is 0 after one step, the slow one shrinks by 0.9.
+    lr.value = 0.1
+    comp = lab.values["path"] @ Q
+    assert abs(comp[1, 1]) < 1e-12 * abs(comp[0, 1])
+    assert np.allclose(comp[2:, 0] / comp[1:-1, 0], 0.9, rtol=1e-9)
+    assert factors() == [0.9, 0.0]
+
+    # 3. η = 0.25 diverges; β = 0.5 converges again; the limit is 2(1 + β)/L = 0.3.
+    lr.value = 10**-0.6
+    assert lab.values["diverged"]
+    ctl["momentum"].value = 0.5
+    assert not lab.values["diverged"]
+    assert lab.values["losses"][-1] < 1e-3 * lab.values["losses"][0]
+    assert "2(1 + β)/λ_max = 0.3" in text(lab)
+
+    # 4. Rosenbrock (β back to 0), 300 steps: at η = 0.02 it never settles, bouncing between
+    #    two points; the local curvature is about 100, limit just below 0.02. η = 0.0191:
+    #    creeps on. η = 0.02 with β = 0.8: converges to (1, 1).
+    ctl["loss"].value = "Rosenbrock"
+    assert (lr.value, ctl["momentum"].value, ctl["steps"].value) == (0.02, 0.0, 60)
+    ctl["steps"].value = 300
+    assert lab.values["verdict"] == "moving" and "Still moving" in text(lab)
+    path = lab.values["path"]
+    assert np.linalg.norm(path[-1] - path[-3]) < 0.1 * np.linalg.norm(path[-1] - path[-2])
+    assert 95 < lab.values["curvature"] < 102 and 2 / lab.values["curvature"] < 0.02
+    assert "descent cannot settle here" in text(lab)
+    assert lab09.largest_curvature(lab09.LOSSES["Rosenbrock"], (1, 1)) == (
+        pytest.approx(101.6, abs=0.01)
+    )
+    lr.value = 10**-1.72
+    assert f"{lr.value:.3g}" == "0.0191"
+    assert lab.values["verdict"] == "moving" and 2 / lab.values["curvature"] > lr.value
+    assert "cannot settle" not in text(lab)
+    fk = lab.values["losses"]
+    assert np.all(np.diff(fk[-100:]) < 0)  # creeping on, downhill
+    lr.value = 0.02
+    ctl["momentum"].value = 0.8
+    assert lab.values["verdict"] == "converged" and "Converged" in text(lab)
+    assert np.allclose(lab.values["path"][-1], [1, 1], rtol=0, atol=1e-6)
+    assert "2(1 + β)/λ_max = 0.03543" in text(lab)
+
+    # 5. two minima: from (0.3, 2) into the right-hand minimum, 0.5 above f*; from x = -0.3,
+    #    the global one.
+    ctl["loss"].value = "two minima"
+    loss = lab09.LOSSES["two minima"]
+    assert (ctl["x0"].value, ctl["y0"].value) == (0.3, 2.0)
+    end = lab.values["path"][-1]
+    assert end[0] == pytest.approx(loss.minima[1][0], abs=1e-3) and abs(end[1]) < 0.01
+    assert lab.values["losses"][-1] == pytest.approx(0.5, abs=0.01)
+    ctl["x0"].value = -0.3
+    end = lab.values["path"][-1]
+    assert end[0] == pytest.approx(loss.minima[0][0], abs=1e-3) and abs(end[1]) < 0.01
+    assert lab.values["losses"][-1] < 1e-4
+
+
+def test_lab10_prompts():
+    lab = lab10.build()
+    ctl = lab.controls
+
+    # 1. Moving w and b towards the minimum lowers the loss; jump lands on (w*, b*).
+    best = np.array(lab.values["best"])
+    losses = []
+    for s in np.linspace(0, 1, 5):
+        ctl["w"].value, ctl["b"].value = (1 - s) * np.array([0.2, 3.0]) + s * best
+        losses.append(lab.values["loss"])
+    assert np.all(np.diff(losses) < 0)
+    ctl["fit"].click()
+    assert np.allclose((lab.values["w"], lab.values["b"]), best, rtol=0, atol=1e-9)
+
+    # 2. ∇L(w*, b*) shows as (0, 0); computed, it is about 1e-14. On 0.001 steps the gradient
+    #    is within about 0.01 of 0. The residuals sum to 0 at the minimum.
+    assert "∇L(w*, b*) = (0, 0)" in text(lab)
+    g_best = np.abs(lab.values["best_gradient"])
+    assert np.all(g_best < 1e-12)
+    ctl["w"].value, ctl["b"].value = np.round(best, 3)
+    assert np.max(np.abs(lab.values["gradient"])) < 0.01
+    x, y = lab.values["x"], lab.values["y"]
+    assert np.sum(lab10.residuals(x, y, *best)) == pytest.approx(0, abs=1e-12)
+
+    # 3. From the minimum, move only w: the slice is a parabola with its lowest point at w*,
+    #    the dot climbs it (and crosses the ellipses: the loss grows both ways).
+    ctl["fit"].click()
+    loss_min = lab.values["loss"]
+    for w in slide(ctl["w"], [best[0] + 0.3, best[0] - 0.5]):
+        assert lab.marks["slice point"].x[0] == pytest.approx(w, abs=1e-9)
+        ws, Ls = lab.marks["slice"].x, lab.marks["slice"].y
+        A, B, C = np.polyfit(ws, Ls, 2)
+        assert np.allclose(np.polyval([A, B, C], ws), Ls, rtol=1e-10)
+        assert A > 0 and -B / (2 * A) == pytest.approx(best[0], rel=1e-9)
+        assert list(lab.marks["slice point"].y) == [lab.values["loss"]]
+        assert lab.values["loss"] > loss_min
+
+    # 4. show the least-squares line, drag one point far down: the fit swings towards it.
+    ctl["show_fit"].value = True
+    assert lab.marks["best line"].visible
+    points = lab.marks["points"]
+    ys = np.array(points.y, copy=True)
+    ys[-1] = -3.0
+    points.y = ys
+    w_new, b_new = lab.values["best"]
+    assert w_new == pytest.approx(0.251, abs=5e-4) and best[0] == pytest.approx(0.958, abs=5e-4)
+
+    # 5. new data a few times: ellipses always tilted and long (Hessian not diagonal, large κ).
+    for _ in range(5):
+        ctl["new_data"].click()
+        H = lab.values["hessian"]
+        lam = np.linalg.eigvalsh(H)
+        assert lam[1] / lam[0] > 20
+        assert abs(H[0, 1]) > 0.5 * np.sqrt(H[0, 0] * H[1, 1])
+        assert "condition number" in text(lab)
+
+    # 6. gradient descent from (w, b) with η = 1/λ_max(H): across the valley at once, then a
+    #    crawl along it, still above L*.
+    ctl["reset"].click()
+    ctl["descent"].value = True
+    H = lab.values["hessian"]
+    lam, Q = np.linalg.eigh(H)
+    path_x, path_y = lab.marks["descent"].x, lab.marks["descent"].y
+    path = np.column_stack([path_x, path_y])
+    best = np.array(lab.values["best"])
+    steep = (path - best) @ Q[:, 1]
+    assert abs(steep[1]) < 1e-9 * abs(steep[0])  # the steep direction is done in one step
+    L = lab10.mse(lab.values["x"], lab.values["y"], path[:, 0], path[:, 1])
+    assert np.all(np.diff(L) < 0)
+    gap = L[-1] - lab10.mse(lab.values["x"], lab.values["y"], *best)
+    assert gap > 1e-4 and f"η = 1/λ_max(H) = {1 / lam[1]:.3f}" in text(lab)
