@@ -588,11 +588,11 @@ def test_lab09_prompts():
     #    the global one.
     ctl["loss"].value = "two minima"
     loss = lab09.LOSSES["two minima"]
-    assert (ctl["x0"].value, ctl["y0"].value) == (0.3, 2.0)
+    assert (ctl["start_x"].value, ctl["start_y"].value) == (0.3, 2.0)
     end = lab.values["path"][-1]
     assert end[0] == pytest.approx(loss.minima[1][0], abs=1e-3) and abs(end[1]) < 0.01
     assert lab.values["losses"][-1] == pytest.approx(0.5, abs=0.01)
-    ctl["x0"].value = -0.3
+    ctl["start_x"].value = -0.3
     end = lab.values["path"][-1]
     assert end[0] == pytest.approx(loss.minima[0][0], abs=1e-3) and abs(end[1]) < 0.01
     assert lab.values["losses"][-1] < 1e-4

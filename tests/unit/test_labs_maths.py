@@ -626,3 +626,246 @@ def test_lab10_all_x_equal_is_handled():
     assert 2 * w + b == pytest.approx(2.0)  # every minimiser passes through the mean
     rings = lab10.loss_ellipses(x, y, [1.0])
     assert np.all(np.isfinite(rings[0]))
+
+
+# --- the shared maths module and the display rules --------------------------------------------
+
+
+def test_maths_imports_no_widgets():
+    """Chapters may import mfml.labs.maths: it must not load bqplot or ipywidgets."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mfml.labs.maths; "
+        "bad = [m for m in ('bqplot', 'ipywidgets') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_maths_helpers():
+    assert np.allclose(maths.sigmoid([-1.0, 0.0, 2.0]), 1 / (1 + np.exp(-np.array([-1, 0, 2]))))
+    assert maths.sigmoid(-800.0) == 0.0 and maths.sigmoid(800.0) == 1.0  # no overflow
+    assert maths.unit_vector(90.0).tolist() == [0.0, 1.0]  # cos 90° is 6e-17, shown as 0
+    assert maths.unit_vector([0.0, 180.0]).shape == (2, 2)
+    assert lab01.sigmoid is maths.sigmoid and lab06.unit_vector is maths.unit_vector
+    assert maths.det2([[1, 2], [3, 4]]) == -2.0
+    assert maths.clean([1e-17, 0.5], 1.0).tolist() == [0.0, 0.5]
+    assert maths.clean(1e-13, 1e-3) == 1e-13  # small, but not small relative to its scale
+
+
+@pytest.mark.parametrize(
+    "M, rank",
+    [
+        (np.eye(2), 2),
+        (np.zeros((2, 2)), 0),
+        ([[1, 2], [0.5, 1]], 1),
+        ([[1, 1], [1, 1 + 1e-10]], 1),  # κ = 4e10: singular by the one rule
+        ([[1e-12, 0], [0, 1e-12]], 2),  # tiny but well conditioned
+        ([[0.1 * 3, 0.3], [0.6, 0.2 * 3]], 1),  # slider float noise: still singular
+    ],
+)
+def test_one_rank_rule_and_condition_number_agree(M, rank):
+    """The review found lab 5 calling [[1, 1], [1, 1 + 1e-10]] "infinitely many solutions"
+    while printing κ = 4e10: rank and κ now come from one rule."""
+    assert maths.matrix_rank(M) == rank
+    assert (maths.condition_number(M) == float("inf")) == (rank < 2)
+    assert lab04.rank(M) == rank
+    if rank == 1:
+        assert lab05.classify(M, [0.0, 0.0]) == lab05.INFINITE
+        assert lab05.solve(M, [0.0, 0.0]) is None
+
+
+def test_fmt_shows_rounding_noise_as_zero_relative_to_its_scale():
+    assert c.fmt(4.33e-17, scale=6.0) == "0"  # u · v at 90°, with ‖u‖ ‖v‖ = 6
+    assert c.fmt(4.33e-17) == "4.33e-17"  # without a scale, the raw number
+    assert c.fmt(1e-9, scale=1.0) == "1.00e-09"  # small but real
+    assert c.fmt_vec([-3.3, -1.1e-16], scale=4.0) == "(-3.30, 0)"
+    assert c.fmt(None) == "undefined"
+
+
+def test_memo_recomputes_only_when_the_key_changes():
+    calls = []
+    memo = c.Memo()
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert memo(("a", 1), compute) == 1
+    assert memo(("a", 1), compute) == 1
+    assert memo(("a", 2), compute) == 2
+    assert len(calls) == 2
+
+
+def test_preset_buttons_and_reset():
+    lab = lab04.build()
+    sliders = [lab.controls[k] for k in "abcd"]
+    lab.controls["preset singular"].click()
+    assert [s.value for s in sliders] == [1.0, 2.0, 0.5, 1.0]
+    lab.controls["t"].value = 0.3
+    lab.controls["reset"].click()
+    assert [s.value for s in sliders] == [1.0, 0.5, 0.0, 1.0] and lab.controls["t"].value == 1
+    with pytest.raises(ValueError):
+        c.preset_buttons({"bad": [1, 2, 3]}, sliders, lab.refresh)
+
+
+def test_lab02_norm_balls_pass_through_w():
+    w = np.array([1.5, -0.5])
+    diamond, circle, square = lab02.norm_balls(w)
+    assert np.allclose(np.abs(diamond).sum(axis=1), 2.0)
+    assert np.allclose(np.hypot(*circle.T), np.hypot(*w))
+    assert np.allclose(np.abs(square).max(axis=1), 1.5)
+
+
+def test_lab03_shadow_two_faces_and_right_angle():
+    u, v = np.array([3.0, 4.0]), np.array([2.0, 0.0])
+    assert lab03.signed_shadow(u, v) == 3.0 and lab03.signed_shadow(-u, v) == -3.0
+    assert lab03.signed_shadow(u, [0, 0]) is None
+    assert lab03.length_times_cosine(u, v) == pytest.approx(lab03.dot(u, v))
+    assert lab03.length_times_cosine(u, [0, 0]) is None
+    p, r = lab03.project(u, v)
+    mark = lab03.right_angle_mark(p, r, [1.0, 0.0])
+    assert np.allclose(mark, [[2.75, 0], [2.75, 0.25], [3, 0.25]])
+    assert lab03.right_angle_mark(u, np.zeros(2), [1.0, 0.0]) is None
+
+
+def test_lab04_morph_goes_from_identity_to_a():
+    A = np.array([[-1.0, 0.0], [0.0, 1.0]])
+    assert np.array_equal(lab04.morph(A, 0.0), np.eye(2))
+    assert np.array_equal(lab04.morph(A, 1.0), A)
+    for t in (0.25, 0.5, 0.75):
+        assert lab04.determinant(lab04.morph(A, t)) == pytest.approx(1 - 2 * t)
+
+
+def test_lab05_sensitivity_without_an_inverse():
+    A = np.array([[1.0, 1.0], [1.0, 1.1]])
+    b = np.array([2.0, 2.0])
+    radius = lab05.sensitivity_radius(A, 0.1)
+    assert radius == pytest.approx(0.1 * np.linalg.norm(np.linalg.inv(A), 2))
+    # scaling A and b by 3 keeps κ and shrinks the region (the review's counter-example)
+    assert lab05.sensitivity_radius(3 * A, 0.1) == pytest.approx(radius / 3)
+    assert maths.condition_number(3 * A) == pytest.approx(maths.condition_number(A))
+    worst, bound = lab05.relative_change(A, b, 0.1, n=721)
+    assert worst <= bound and worst > 0.5 * bound
+    assert lab05.sensitivity_radius([[1, 2], [2, 4]], 0.1) == float("inf")
+    assert lab05.relative_change(A, [0.0, 0.0], 0.1) is None  # x = 0: no relative change
+
+
+@pytest.mark.parametrize(
+    "entries, lam",
+    [
+        ([[1.5, 0.5], [-0.5, 0.5]], 1.0),
+        ([[3.0, 1.0], [-1.0, 1.0]], 2.0),
+        ([[0.1, 0.1], [-0.1, 0.3]], 0.2),
+        ([[1.0, 1.0], [0.0, 1.0]], 1.0),
+    ],
+)
+def test_lab06_defective_matrices_are_recognised(entries, lam):
+    """np.linalg.eigvals returns 1 ± 1e-8 (or a complex pair) for these: the lab decides from
+    the discriminant (a - d)² + 4bc instead."""
+    A = np.array(entries)
+    assert lab06.is_defective(A)
+    assert np.array_equal(lab06.eigenvalues(A), [lam, lam])
+    kind, angles = lab06.eigen_directions(A)
+    assert kind == "some" and angles.size == 1
+    v = maths.unit_vector(angles[0])
+    assert np.allclose(A @ v, lam * v)
+
+
+def test_lab06_not_defective():
+    for A in ([[2.0, 1.0], [1.0, 2.0]], 1.5 * np.eye(2), [[0.0, -1.0], [1.0, 0.0]]):
+        assert not lab06.is_defective(A)
+    lam = lab06.eigenvalues([[0.0, -1.0], [1.0, 0.0]])
+    assert np.allclose(lam, [1j, -1j]) or np.allclose(lam, [-1j, 1j])
+    assert lab06.discriminant([[0.0, -1.0], [1.0, 0.0]]) == -4.0
+    assert lab06.lined_up(0.4) and lab06.lined_up(-179.5) and not lab06.lined_up(2.0)
+    assert not lab06.lined_up(None)
+
+
+def test_lab07_raw_sample_is_only_near_the_chosen_covariance():
+    Z = lab07.raw_sample(150, seed=1)
+    S = lab07.covariance(lab07.make_cloud(Z, 2.0, 1.0, 0.6))
+    assert not np.allclose(S, [[4.0, 1.2], [1.2, 1.0]], atol=1e-3)
+    assert np.allclose(S, [[4.0, 1.2], [1.2, 1.0]], atol=1.0)
+
+
+@pytest.mark.parametrize("name", list(lab09.LOSSES))
+def test_lab09_hessians_match_finite_differences(name):
+    loss = lab09.LOSSES[name]
+    h = 1e-5
+    for x, y in [(0.3, -0.7), (-1.2, 1.1), (1.0, 1.0)]:
+        H = np.asarray(loss.hessian(x, y), dtype=float)
+        gxp, gyp = loss.grad(x + h, y)
+        gxm, gym = loss.grad(x - h, y)
+        assert H[:, 0] == pytest.approx([(gxp - gxm) / (2 * h), (gyp - gym) / (2 * h)], abs=1e-5)
+        gxp, gyp = loss.grad(x, y + h)
+        gxm, gym = loss.grad(x, y - h)
+        assert H[:, 1] == pytest.approx([(gxp - gxm) / (2 * h), (gyp - gym) / (2 * h)], abs=1e-5)
+
+
+def test_lab09_rosenbrock_limit_at_the_minimum():
+    """The review's diagnosis of prompt 4: λ_max = 101.6 at (1, 1), so 2/λ_max < 0.02."""
+    loss = lab09.LOSSES["Rosenbrock"]
+    lam = lab09.largest_curvature(loss, (1.0, 1.0))
+    assert lam == pytest.approx(101.606, abs=1e-3)
+    assert lab09.critical_rate(lam) < 0.02 < lab09.critical_rate(lam, 0.8)
+
+
+def test_lab09_contraction_factors():
+    assert np.allclose(lab09.contraction_factors([1.0, 10.0], 0.15), [0.85, 0.5])
+    assert np.allclose(lab09.contraction_factors([10.0], 0.1), [0.0])
+    # with momentum: below 1 exactly when lr < 2 (1 + β) / λ
+    assert lab09.contraction_factors([10.0], 0.29, 0.5)[0] < 1
+    assert lab09.contraction_factors([10.0], 0.31, 0.5)[0] > 1
+    # it predicts the measured rate of the narrow valley at lr = 0.15
+    loss = lab09.LOSSES["narrow valley"]
+    run = lab09.gradient_descent(loss.grad, loss.start, 0.15, steps=80)
+    err = np.linalg.norm(run.path, axis=1)
+    assert err[-1] / err[-2] == pytest.approx(0.85, rel=1e-6)
+
+
+def test_lab09_assess_has_one_notion_of_diverged():
+    loss = lab09.LOSSES["narrow valley"]
+    for lr, kind in ((0.15, "moving"), (0.3, "diverged"), (0.21, "left")):
+        run = lab09.gradient_descent(loss.grad, loss.start, lr, steps=60, bound=1e3)
+        verdict = lab09.assess(loss, run, 2.5)
+        assert verdict.kind == kind, lr
+        assert verdict.diverged == (kind in ("diverged", "left"))
+        assert np.all(np.isfinite(verdict.losses))
+    run = lab09.gradient_descent(loss.grad, loss.start, 0.15, steps=300)
+    assert lab09.assess(loss, run, 2.5).kind == "converged"
+
+
+def test_lab10_hessian_is_lab9s_h():
+    """L = L* + ½ (θ − θ*)ᵀ H (θ − θ*) with H = (2/N) XᵀX, the Hessian: the same H as lab 9,
+    so plain descent is stable exactly below 2 / λ_max(H)."""
+    x, y = lab10.make_data()
+    H = lab10.hessian(x)
+    w, b = lab10.fit_line(x, y)
+    d = np.array([0.3, -0.4])
+    assert lab10.mse(x, y, w + d[0], b + d[1]) == pytest.approx(
+        lab10.mse(x, y, w, b) + 0.5 * d @ H @ d
+    )
+    lam_max = np.linalg.eigvalsh(H)[-1]
+    for lr, stable in ((1.9 / lam_max, True), (2.1 / lam_max, False)):
+        theta = np.array([w, b]) + d
+        for _ in range(400):
+            theta = theta - lr * lab10.gradient(x, y, *theta)
+        assert (np.linalg.norm(theta - [w, b]) < 1e-3) == stable
+
+
+def test_lab10_slice_and_descent():
+    x, y = lab10.make_data()
+    w, b = lab10.fit_line(x, y)
+    ws = np.linspace(-2, 3, 11)
+    L = lab10.loss_slice(x, y, b, ws)
+    A, B, _ = np.polyfit(ws, L, 2)
+    assert A == pytest.approx(np.mean(x * x)) and -B / (2 * A) == pytest.approx(w)
+    path, eta = lab10.descent_path(x, y, (w - 1, b + 2), steps=50)
+    assert eta == pytest.approx(1 / np.linalg.eigvalsh(lab10.hessian(x))[-1])
+    losses = lab10.mse(x, y, path[:, 0], path[:, 1])
+    assert np.all(np.diff(losses) < 0) and losses[-1] > lab10.mse(x, y, w, b)
+    assert lab10.has_unique_fit(x) and not lab10.has_unique_fit(np.full(4, 2.0))
+    assert lab10.gradient_scale(x, y, w, b) > 1e3 * np.abs(lab10.gradient(x, y, w, b)).max()

@@ -292,7 +292,7 @@ def test_lab09_divergence_is_clipped_and_reported():
     assert_finite(lab)
     lab.controls["loss"].value = "Rosenbrock"
     assert lab.controls["lr"].value == pytest.approx(labs.lab09.LOSSES["Rosenbrock"].lr)
-    assert (lab.controls["x0"].value, lab.controls["y0"].value) == (-1.5, 2.0)
+    assert (lab.controls["start_x"].value, lab.controls["start_y"].value) == (-1.5, 2.0)
     assert not lab.values["diverged"]
 
 

@@ -182,7 +182,8 @@ def build() -> ui.Lab:
         key = (sigma1, sigma2, r, sample["seed"], raw.value)
         cloud = cloud_memo(key, lambda: update_cloud(*key))
         X, S, lam, Q, total = cloud["X"], cloud["S"], cloud["lam"], cloud["Q"], cloud["total"]
-        u = unit_vector(phi.value)
+        angle = float(ui.slider_values(phi)[0])
+        u = unit_vector(angle)
         _, Xhat = project_onto(X, u)
         ui.set_data(projected, x=Xhat[:, 0], y=Xhat[:, 1])
         ends = np.outer([-2 * EXTENT, 2 * EXTENT], u)
@@ -195,8 +196,8 @@ def build() -> ui.Lab:
         )
         var_u = variance_along(X, u)
         err_u = reconstruction_error(X, u)
-        ui.set_data(now, x=np.array([phi.value, phi.value]), y=np.array([0.0, cloud["top"]]))
-        ui.set_data(dots, x=np.array([phi.value, phi.value]), y=np.array([var_u, err_u]))
+        ui.set_data(now, x=np.array([angle, angle]), y=np.array([0.0, cloud["top"]]))
+        ui.set_data(dots, x=np.array([angle, angle]), y=np.array([var_u, err_u]))
         pc1 = angle_of(Q[:, 0])
         matrix = "[[{}, {}], [{}, {}]]"
         lines = [

@@ -398,8 +398,8 @@ def build() -> ui.Lab:
         "loss": loss_name,
         "lr": lr,
         "momentum": beta,
-        "x0": start_x,
-        "y0": start_y,
+        "start_x": start_x,
+        "start_y": start_y,
         "steps": steps,
     }
     return ui.Lab(
