@@ -418,7 +418,13 @@ def test_lab07_prompts():
         assert var + err == pytest.approx(total, rel=1e-12)
         if previous is not None:
             assert np.sign(var - previous[0]) == -np.sign(err - previous[1])
-        previous = (var, err)
+            # the strip of coordinates z widens exactly when the variance grows
+            width = np.ptp(lab.marks["spread"].x)
+            assert np.sign(width - previous[2]) == np.sign(var - previous[0])
+        z = lab.values["z"]
+        assert np.array_equal(lab.marks["strip"].x, z)
+        assert np.mean(z * z) == pytest.approx(var, rel=1e-12)
+        previous = (var, err, np.ptp(lab.marks["spread"].x))
     assert f"total variance tr S = {total:.3f}" in text(lab)
 
     # 2. φ → first principal axis: the variance is λ₁ and the error λ₂.

@@ -313,3 +313,39 @@ def test_lab10_dragging_points_moves_the_minimum():
     lab.marks["points"].x = np.full(y.size, 2.0)  # all x equal: no unique minimum
     assert "All x are equal" in lab.status.value
     assert_finite(lab)
+
+
+# --- dragged points ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, handle, target, expected",
+    [
+        ("lab02", "head of u", (1.23, -0.77), {"u1": 1.2, "u2": -0.8}),
+        ("lab02", "head of v", (-5.0, 0.44), {"v1": -3.0, "v2": 0.4}),
+        ("lab03", "head of u", (0.0, -2.04), {"angle_u": -90.0, "length_u": 2.0}),
+        ("lab03", "head of v", (1.0, 1.0), {"angle_v": 45.0, "length_v": 1.4}),
+        ("lab06", "head of v", (-0.1, -2.0), {"t": 267}),
+        ("lab09", "start", (0.52, -1.96), {"start_x": 0.5, "start_y": -2.0}),
+    ],
+)
+def test_dropping_a_handle_sets_the_sliders_and_snaps_it(name, handle, target, expected):
+    lab = getattr(labs, name).build()
+    mark = lab.marks[handle]
+    with mark.hold_trait_notifications():  # what the browser sends at the end of a drag
+        mark.x, mark.y = np.array(target[:1]), np.array(target[1:])
+    for key, value in expected.items():
+        assert lab.controls[key].value == pytest.approx(value), key
+    assert not np.allclose([mark.x[0], mark.y[0]], target)  # snapped onto the sliders' grid
+    assert_finite(lab)
+
+
+def test_dropping_w_on_a_line_span_changes_nothing():
+    lab = labs.lab02.build()
+    lab.controls["v1"].value, lab.controls["v2"].value = 0.4, 0.1  # v parallel to u
+    a, b, w = lab.controls["a"].value, lab.controls["b"].value, lab.values["w"].copy()
+    mark = lab.marks["head of w"]
+    with mark.hold_trait_notifications():
+        mark.x, mark.y = np.array([0.0]), np.array([3.0])  # off the line: unreachable
+    assert (lab.controls["a"].value, lab.controls["b"].value) == (a, b)
+    assert np.array_equal([mark.x[0], mark.y[0]], w)  # back where a·u + b·v is

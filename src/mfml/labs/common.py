@@ -484,6 +484,48 @@ class Plot:
         return mark
 
 
+class Handle:
+    """A point the learner can drag (bqplot sends its position when the drag ends).
+
+    The lab moves it with `place(x, y)`, which is not a drag; a drop calls `on_drop(x, y)`,
+    which typically sets sliders, whose redraw then `place`s the handle where the sliders say
+    (on their steps). Drops onto the position the lab placed are ignored, so that redraw does
+    not count as a second drop.
+    """
+
+    def __init__(self, plot: Plot, on_drop: Callable[[float, float], None], **kwargs):
+        kwargs.setdefault("default_size", 90)
+        self.mark = plot.scatter([0.0], [0.0], enable_move=True, **kwargs)
+        self.on_drop = on_drop
+        self._placed = (0.0, 0.0)
+        self._busy = 0
+        self.mark.observe(self._moved, names=["x", "y"])
+
+    def place(self, x: float, y: float) -> None:
+        self._placed = (float(x), float(y))
+        self._busy += 1
+        try:
+            set_data(self.mark, x=np.array([x], dtype=float), y=np.array([y], dtype=float))
+        finally:
+            self._busy -= 1
+
+    def drop(self, x: float, y: float) -> None:
+        """What the browser does at the end of a drag (also for tests)."""
+        with self.mark.hold_trait_notifications():
+            self.mark.x = np.array([x], dtype=float)
+            self.mark.y = np.array([y], dtype=float)
+
+    def _moved(self, _change=None) -> None:
+        position = (float(self.mark.x[0]), float(self.mark.y[0]))
+        if self._busy or position == self._placed:
+            return
+        self._busy += 1
+        try:
+            self.on_drop(*position)
+        finally:
+            self._busy -= 1
+
+
 def plot(
     x_range: tuple[float, float],
     y_range: tuple[float, float],

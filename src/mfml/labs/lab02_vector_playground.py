@@ -104,10 +104,8 @@ def build() -> ui.Lab:
     tags = plane.label(
         colors=[ui.BLUE, ui.ORANGE, ui.BLUE, ui.ORANGE, ui.GREEN], x_offset=6, y_offset=-4
     )
-    head = plane.scatter([3.0], [2.0], colors=[ui.GREEN], default_size=90, enable_move=True)
     status = ui.status_label()
     values: dict = {}
-    dragging: dict = {"busy": False}
 
     def update():
         u, v = ui.slider_values(u1, u2), ui.slider_values(v1, v2)
@@ -132,19 +130,17 @@ def build() -> ui.Lab:
         ui.set_data(base, x=bx, y=by)
         px, py = ui.arrow_paths(pts[[0, 1, 0]], pts[[1, 2, 2]], head=0.45)
         ui.set_data(path, x=px, y=py)
-        dragging["busy"] = True  # moving the head here is not a drag
-        try:
-            ui.set_data(head, x=w[:1], y=w[1:])
-        finally:
-            dragging["busy"] = False
+        w_head.place(*w)
+        u_head.place(*u)
+        v_head.place(*v)
         at = np.array([u, v, 0.5 * pts[1], 0.5 * (pts[1] + pts[2]), w])
         ui.set_data(tags, x=at[:, 0], y=at[:, 1], text=["u", "v", "a·u", "b·v", "w"])
         nu, nv, nw = norms(u), norms(v), norms(w)
         bound = abs(av) * nu["L2"] + abs(bv) * nv["L2"]
         span_text = {
             "plane": "u and v are independent: they span the whole plane (every point is some "
-            "a·u + b·v; the faint grid shows their coordinates). Drag the green head of w: "
-            "a and b follow.",
+            "a·u + b·v; the faint grid shows their coordinates). Drag the heads of u, v and w: "
+            "the sliders follow.",
             "line": "u and v are parallel (det [u v] = 0): they span only the dashed line, and "
             "a·u + b·v can never leave it.",
             "point": "u = v = 0: they span only the origin.",
@@ -168,21 +164,26 @@ def build() -> ui.Lab:
 
     refresh = ui.Refresh(update)
 
-    def on_drag(_change=None):
-        """The head of w was dragged: solve a·u + b·v = w for (a, b), on the sliders' steps;
-        the redraw puts w on the nearest a·u + b·v the sliders reach."""
-        if dragging["busy"]:
-            return
-        target = np.array([head.x[0], head.y[0]], dtype=float)
-        dragging["busy"] = True
-        try:
-            ab = coordinates(values["u"], values["v"], target)
+    def drop_w(x, y):
+        """The head of w was dropped at (x, y): solve a·u + b·v = (x, y) for (a, b), on the
+        sliders' steps; the redraw puts w on the nearest a·u + b·v the sliders reach."""
+        ab = coordinates(values["u"], values["v"], [x, y])
+        with refresh.hold():
+            if ab is not None:
+                ab = np.clip(np.round(ab, 1), a.min, a.max)
+                a.value, b.value = float(ab[0]), float(ab[1])
+
+    def drop_vector(sliders):
+        def on_drop(x, y):
             with refresh.hold():
-                if ab is not None:
-                    ab = np.clip(np.round(ab, 1), a.min, a.max)
-                    a.value, b.value = float(ab[0]), float(ab[1])
-        finally:
-            dragging["busy"] = False
+                for s, value in zip(sliders, (x, y), strict=True):
+                    s.value = float(np.clip(np.round(value, 1), s.min, s.max))
+
+        return on_drop
+
+    w_head = ui.Handle(plane, drop_w, colors=[ui.GREEN])
+    u_head = ui.Handle(plane, drop_vector((u1, u2)), colors=[ui.BLUE], default_size=50)
+    v_head = ui.Handle(plane, drop_vector((v1, v2)), colors=[ui.ORANGE], default_size=50)
 
     controls = {"u1": u1, "u2": u2, "v1": v1, "v2": v2, "a": a, "b": b}
     lab = ui.Lab(
@@ -198,13 +199,14 @@ def build() -> ui.Lab:
             "u and v": base,
             "path": path,
             "labels": tags,
-            "head of w": head,
+            "head of w": w_head.mark,
+            "head of u": u_head.mark,
+            "head of v": v_head.mark,
         },
         status=status,
         refresh=refresh,
         values=values,
     )
-    head.observe(on_drag, names=["x", "y"])
     return lab
 
 

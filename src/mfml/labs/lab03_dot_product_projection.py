@@ -127,6 +127,8 @@ def build() -> ui.Lab:
         ends = np.outer([-2 * EXTENT, 2 * EXTENT], direction)
         ui.set_data(v_line, x=ends[:, 0], y=ends[:, 1])
         ax, ay = ui.arrow_paths(np.zeros((3, 2)), np.array([u, v, proj]), head=0.3)
+        u_head.place(*u)
+        v_head.place(*v)
         ui.set_data(arrows, x=ax, y=ay)
         ui.set_data(residual, x=np.array([proj[0], u[0]]), y=np.array([proj[1], u[1]]))
         mark = right_angle_mark(proj, res, direction) if lv > 0 else None
@@ -196,6 +198,20 @@ def build() -> ui.Lab:
         )
 
     refresh = ui.Refresh(update)
+
+    def drop_vector(angle, length):
+        """A head dropped at (x, y): its angle and length, on the sliders' steps."""
+
+        def on_drop(x, y):
+            with refresh.hold():
+                if np.hypot(x, y) > 0:
+                    angle.value = float(np.round(np.degrees(np.arctan2(y, x))))
+                length.value = float(np.clip(np.round(np.hypot(x, y), 1), length.min, length.max))
+
+        return on_drop
+
+    u_head = ui.Handle(plane, drop_vector(theta_u, len_u), colors=[ui.BLUE], default_size=60)
+    v_head = ui.Handle(plane, drop_vector(theta_v, len_v), colors=[ui.ORANGE], default_size=60)
     controls = {"angle_u": theta_u, "length_u": len_u, "angle_v": theta_v, "length_v": len_v}
     return ui.Lab(
         3,
@@ -210,6 +226,8 @@ def build() -> ui.Lab:
             "arc": angle_arc,
             "v line": v_line,
             "labels": tags,
+            "head of u": u_head.mark,
+            "head of v": v_head.mark,
         },
         status=status,
         refresh=refresh,

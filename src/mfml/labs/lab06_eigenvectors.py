@@ -207,6 +207,7 @@ def build() -> ui.Lab:
         v = unit_vector(t.value)
         Av = A @ v
         ax, ay = ui.arrow_paths(np.zeros((2, 2)), np.array([v, Av]), head=0.25)
+        v_head.place(*v)
         ui.set_data(arrows, x=ax, y=ay)
         ui.set_data(tags, x=np.array([v[0], Av[0]]), y=np.array([v[1], Av[1]]))
         ui.set_data(now, x=np.array([t.value, t.value]), y=np.array([-m["top"], m["top"]]))
@@ -267,6 +268,14 @@ def build() -> ui.Lab:
 
     refresh = ui.Refresh(update)
 
+    def drop_v(x, y):
+        """v's head dropped anywhere: v turns to that direction (a whole degree)."""
+        with refresh.hold():  # the redraw puts the head back on the circle
+            if np.hypot(x, y) > 0:
+                t.value = int(np.round(np.degrees(np.arctan2(y, x)))) % 360
+
+    v_head = ui.Handle(plane, drop_v, colors=[ui.BLUE], default_size=60)
+
     buttons = ui.preset_buttons(PRESETS, sliders, refresh)
 
     return ui.Lab(
@@ -292,6 +301,7 @@ def build() -> ui.Lab:
             "zeros": zeros,
             "now": now,
             "labels": tags,
+            "head of v": v_head.mark,
         },
         status=status,
         refresh=refresh,

@@ -103,6 +103,7 @@ N = 150
 N_RESIDUALS = 40  # residual segments drawn for the first points only
 EXTENT = 5.0
 PHIS = np.arange(0.0, 180.5, 1.0)
+JITTER = np.random.default_rng(1).uniform(-0.5, 0.5, N)  # spreads the strip's dots vertically
 
 
 def build() -> ui.Lab:
@@ -142,6 +143,17 @@ def build() -> ui.Lab:
     err_curve = curve_plot.lines(colors=[ui.RED], stroke_width=2)
     now = curve_plot.lines(colors=[ui.GRAY], stroke_width=1.5, line_style="dashed")
     dots = curve_plot.scatter(colors=[ui.BLUE, ui.RED], default_size=50)
+
+    strip_plot = ui.plot(
+        (-2 * EXTENT, 2 * EXTENT),
+        (-1.0, 1.0),
+        title="the coordinates z along u: their mean square is the variance",
+        x_label="z = (x − mean) · u",
+        height=150,
+    )
+    strip_plot.lines([0, 0], [-1, 1], colors=[ui.LIGHT], stroke_width=1)
+    spread = strip_plot.lines(colors=[ui.BLUE], stroke_width=3, opacities=[0.5])
+    strip = strip_plot.scatter(colors=[ui.ORANGE], default_size=14, opacities=[0.6])
     status = ui.status_label()
     values: dict = {}
     sample = {"seed": 0}
@@ -184,8 +196,13 @@ def build() -> ui.Lab:
         X, S, lam, Q, total = cloud["X"], cloud["S"], cloud["lam"], cloud["Q"], cloud["total"]
         angle = float(ui.slider_values(phi)[0])
         u = unit_vector(angle)
-        _, Xhat = project_onto(X, u)
+        z, Xhat = project_onto(X, u)
         ui.set_data(projected, x=Xhat[:, 0], y=Xhat[:, 1])
+        # the 1-D picture of the same projection: the points on the line, flattened, with a
+        # bar of ± one standard deviation (the square root of the variance along u)
+        ui.set_data(strip, x=z, y=JITTER)
+        sd = float(np.sqrt(np.mean(z * z)))
+        ui.set_data(spread, x=np.array([-sd, sd]), y=np.array([-0.8, -0.8]))
         ends = np.outer([-2 * EXTENT, 2 * EXTENT], u)
         ui.set_data(line, x=ends[:, 0], y=ends[:, 1])
         k = N_RESIDUALS
@@ -241,6 +258,7 @@ def build() -> ui.Lab:
             error=err_u,
             pc1_angle=pc1,
             pc1_chosen=cloud["pc1_chosen"],
+            z=z,
         )
 
     refresh = ui.Refresh(update)
@@ -271,7 +289,7 @@ def build() -> ui.Lab:
         "PCA",
         controls=controls,
         layout_controls=[sx, sy, rho, phi, ui.button_row([to_pc1, resample]), raw],
-        plots=[cloud_plot, curve_plot],
+        plots=[cloud_plot, curve_plot, strip_plot],
         marks={
             "points": points,
             "projected": projected,
@@ -282,6 +300,8 @@ def build() -> ui.Lab:
             "error": err_curve,
             "now": now,
             "dots": dots,
+            "strip": strip,
+            "spread": spread,
             "labels": tags,
         },
         status=status,

@@ -277,7 +277,6 @@ def build() -> ui.Lab:
     minima = landscape.scatter(colors=[ui.GREEN], marker="cross", default_size=80)
     path = landscape.lines(colors=[ui.ORANGE], stroke_width=2)
     dots = landscape.scatter(colors=[ui.ORANGE], default_size=12)
-    start = landscape.scatter(colors=["black"], default_size=60)
 
     loss_plot = ui.plot(
         (0, 60),
@@ -316,7 +315,7 @@ def build() -> ui.Lab:
             shown = np.vstack([shown, shown])
         ui.set_data(path, x=shown[:, 0], y=shown[:, 1])
         ui.set_data(dots, x=shown[:, 0], y=shown[:, 1])
-        ui.set_data(start, x=shown[:1, 0], y=shown[:1, 1])
+        start.place(x0, y0)
         verdict = assess(loss, run, EXTENT)
         fk = verdict.losses
         k = np.arange(len(fk), dtype=float)
@@ -384,6 +383,14 @@ def build() -> ui.Lab:
 
     refresh = ui.Refresh(update)
 
+    def drop_start(x, y):
+        """The start dragged to (x, y): the start sliders follow, on their steps of 0.1."""
+        with refresh.hold():
+            for s, value in ((start_x, x), (start_y, y)):
+                s.value = float(np.clip(np.round(value, 1), s.min, s.max))
+
+    start = ui.Handle(landscape, drop_start, colors=["black"], default_size=70)
+
     def on_loss(change):
         """A new loss starts from its own start and rate, without momentum, 60 steps."""
         loss = LOSSES[change["new"]]
@@ -413,7 +420,7 @@ def build() -> ui.Lab:
             "minima": minima,
             "path": path,
             "iterates": dots,
-            "start": start,
+            "start": start.mark,
             "loss curve": loss_curve,
         },
         status=status,
