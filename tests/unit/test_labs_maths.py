@@ -869,3 +869,18 @@ def test_lab10_slice_and_descent():
     assert np.all(np.diff(losses) < 0) and losses[-1] > lab10.mse(x, y, w, b)
     assert lab10.has_unique_fit(x) and not lab10.has_unique_fit(np.full(4, 2.0))
     assert lab10.gradient_scale(x, y, w, b) > 1e3 * np.abs(lab10.gradient(x, y, w, b)).max()
+
+
+def test_lab09_downhill_arrows_are_perpendicular_to_the_contours():
+    loss = lab09.LOSSES["narrow valley"]
+    run = lab09.gradient_descent(loss.grad, loss.start, 0.15, steps=20)
+    tails, heads = lab09.downhill_arrows(loss, run.path, 2.5)
+    assert len(tails) == 8 and np.allclose(np.linalg.norm(heads - tails, axis=1), 0.35)
+    for t, h in zip(tails, heads, strict=True):
+        g = np.array(loss.grad(*t))
+        assert np.allclose((h - t) / 0.35, -g / np.linalg.norm(g))  # along −∇f
+        # the contour through t has tangent (g_y, -g_x): perpendicular to the arrow
+        assert abs((h - t) @ np.array([g[1], -g[0]])) < 1e-12
+    # at the minimum the gradient is 0: a zero-length arrow, not NaN
+    tails, heads = lab09.downhill_arrows(loss, np.zeros((1, 2)), 2.5)
+    assert np.array_equal(tails, heads)

@@ -205,6 +205,21 @@ def assess(loss: Loss, run: Descent, extent: float) -> Verdict:
     return Verdict(kind, fk, gnorm)
 
 
+def downhill_arrows(loss: Loss, path, extent: float, count: int = 8, length: float = 0.35):
+    """Short arrows along −∇f at the first `count` iterates inside the window: the direction
+    of steepest descent, perpendicular to the contour through each point. Returns (tails,
+    heads), each (k, 2); a zero gradient gives a zero-length arrow."""
+    pts = np.asarray(path, dtype=float)[:count]
+    pts = pts[np.all(np.abs(pts) <= extent, axis=1)]
+    if pts.size == 0:
+        return np.zeros((1, 2)), np.zeros((1, 2))
+    gx, gy = loss.grad(pts[:, 0], pts[:, 1])
+    g = np.column_stack([np.broadcast_to(gx, pts.shape[:1]), np.broadcast_to(gy, pts.shape[:1])])
+    norm = np.linalg.norm(g, axis=1, keepdims=True)
+    unit = np.divide(g, norm, out=np.zeros_like(g), where=norm > 0)
+    return pts, pts - length * unit
+
+
 def loss_grid(loss: Loss, extent: float, n: int = 81):
     """x, y and Z = f(x, y) on an n x n grid over [-extent, extent]²."""
     g = np.linspace(-extent, extent, n)
@@ -276,6 +291,7 @@ def build() -> ui.Lab:
     contours = landscape.lines(colors=["#9ecae1"], stroke_width=1)
     minima = landscape.scatter(colors=[ui.GREEN], marker="cross", default_size=80)
     path = landscape.lines(colors=[ui.ORANGE], stroke_width=2)
+    downhill = landscape.lines(colors=[ui.RED], stroke_width=1.5, opacities=[0.8])
     dots = landscape.scatter(colors=[ui.ORANGE], default_size=12)
 
     loss_plot = ui.plot(
@@ -316,6 +332,9 @@ def build() -> ui.Lab:
         ui.set_data(path, x=shown[:, 0], y=shown[:, 1])
         ui.set_data(dots, x=shown[:, 0], y=shown[:, 1])
         start.place(x0, y0)
+        tails, heads = downhill_arrows(loss, run.path, EXTENT)
+        ax, ay = ui.arrow_paths(tails, heads, head=0.12)
+        ui.set_data(downhill, x=ax, y=ay)
         verdict = assess(loss, run, EXTENT)
         fk = verdict.losses
         k = np.arange(len(fk), dtype=float)
@@ -420,6 +439,7 @@ def build() -> ui.Lab:
             "minima": minima,
             "path": path,
             "iterates": dots,
+            "downhill": downhill,
             "start": start.mark,
             "loss curve": loss_curve,
         },
