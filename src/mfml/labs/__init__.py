@@ -5,6 +5,10 @@
 
 `labNN` is a short name for the module `labNN_short_slug` (the file name the authoring guide
 prescribes); it is imported on first use, so importing this package stays cheap.
+
+`mfml.labs.maths` holds the NumPy-only helpers the labs share (sigmoid, unit vectors, the one
+rank rule, rounding-noise cleanup); it imports neither bqplot nor ipywidgets, so a chapter can
+use it. `mfml.labs.common` holds the widget plumbing.
 """
 
 import importlib
