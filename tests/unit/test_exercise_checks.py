@@ -34,7 +34,8 @@ def category(result):
         ("2.5", "wrong_type"),
         (True, "wrong_type"),
         ([2.5], "wrong_type"),
-        (np.array([2.5]), "wrong_shape"),
+        (np.array([2.5]), "correct"),  # one-entry array: accepted with a note
+        (np.array([[2.5]]), "correct"),
         (np.array([2.5, 1.0]), "wrong_shape"),
         (float("nan"), "not_finite"),
         (float("inf"), "not_finite"),
@@ -98,7 +99,13 @@ def test_array_feedback_categories():
 
 def test_array_dtype_kind_comes_from_the_reference():
     ints = np.array([1, -2, 3])
-    assert category(compare_array(np.array([1.0, -2.0, 3.0]), ints, 0, 0)) == "wrong_type"
+    # a float array of integers is accepted for an integer answer, unless the bank is strict
+    assert category(compare_array(np.array([1.0, -2.0, 3.0]), ints, 0, 0)) == "correct"
+    noisy = np.array([1.0, -2.0, 3.0]) + 1e-12
+    assert category(compare_array(noisy, ints, 0, 0)) == "correct"
+    strict = compare_array(np.array([1.0, -2.0, 3.0]), ints, 0, 0, strict=True)
+    assert category(strict) == "wrong_type"
+    assert category(compare_array(np.array([1.5, -2.0, 3.0]), ints, 0, 0)) == "wrong_type"
     assert category(compare_array(np.array([1, -2, 3], dtype=np.int16), ints, 0, 0)) == "correct"
     mask = np.array([True, False])
     assert category(compare_array(np.array([1, 0]), mask, 0, 0)) == "wrong_type"

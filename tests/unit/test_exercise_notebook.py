@@ -14,6 +14,7 @@ from test_exercise_support import BANK_DIR, REPO
 
 from mfml.exercises.bank import compile_bank, load_json_bank, load_yaml_bank
 from mfml.exercises.build import build, main
+from mfml.exercises.instance import Instance
 
 CH19 = BANK_DIR / "ch19.yml"
 
@@ -73,9 +74,15 @@ def test_notebook_layout(built):
     bank = load_yaml_bank(CH19)
     for index, spec in enumerate(bank.exercises):
         prompt, buttons, starter, check = cells[2 + 4 * index : 6 + 4 * index]
-        assert prompt.source.startswith(f"### {spec.id} · Level {spec.level}")
+        assert prompt.source == f"## {spec.id} · Level {spec.level} ({spec.level_name}) · " + (
+            spec.title
+        )
         assert buttons.source == f'ex("{spec.id}")'
-        assert starter.source == spec.starter.rstrip()
+        # the prompt is the stored output of the ex() cell, replaced by the widget on a run
+        shown = buttons.outputs[0]["data"]["text/markdown"]
+        assert shown == Instance(spec).prompt
+        assert starter.source.startswith("# ✎ Your answer")
+        assert starter.source.endswith(spec.starter.rstrip())
         assert check.source == f'ex("{spec.id}").check({spec.check.answer})'
 
 

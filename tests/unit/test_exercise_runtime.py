@@ -8,6 +8,7 @@ import pytest
 from test_exercise_support import session  # noqa: F401  (fixture)
 
 from mfml.exercises import ex, export_progress, import_progress, load_progress
+from mfml.exercises.handle import spec_of
 from mfml.exercises.instance import Instance
 from mfml.exercises.progress import MEMORY_NOTICE, ProgressStore
 
@@ -53,17 +54,21 @@ def test_all_hints_also_open_the_solution(session):  # noqa: F811
 
 def test_same_seed_same_numbers_and_the_check_follows_the_variant(session):  # noqa: F811
     exercise = ex("99.1")
-    spec = exercise.spec
+    spec = spec_of(exercise)
     assert Instance(spec).params == exercise.params  # the notebook's prompt matches ex()
     assert Instance(spec, 7).params == Instance(spec, 7).params
     default = exercise.params
     old_answer = default["a"] * default["b"]
     assert exercise.check(old_answer).correct
+    assert not exercise.variant_drawn
     seed = next(s for s in range(100) if Instance(spec, s).params != default)
     text = str(exercise.new_variant(seed))
     new = exercise.params
-    assert f"{new['a']}" in text and "New variant" in text
-    assert exercise.check(old_answer).category == "incorrect"
+    assert f"{new['a']}" in text and "New variant" in text and "original variant" in text
+    assert exercise.variant_drawn
+    stale = exercise.check(old_answer)  # right for the previous numbers: said so, not "wrong"
+    assert stale.category == "other_variant" and "previous variant" in stale.message
+    assert exercise.check(old_answer + 1).category == "incorrect"
     assert exercise.check(new["a"] * new["b"]).correct
 
 
@@ -169,15 +174,21 @@ def test_buttons_follow_the_gating_rules(session):  # noqa: F811
         (ui.solution_button, "mfml-solution"),
         (ui.confirm_button, "mfml-confirm"),
         (ui.variant_button, "mfml-variant"),
-        (ui.feedback, "mfml-feedback"),
+        (ui.prompt, "mfml-prompt"),
+        (ui.status, "mfml-status"),
     ]:
         assert css in part._dom_classes
+    assert ui.prompt.outputs[0]["data"]["text/markdown"] == exercise.prompt.markdown
+    assert exercise.title not in str(ui.box.children[0])  # the heading has it, once
     assert ui.solution_button.disabled
     ui.hint_button.click()
     assert "Hint 1 of 2" in ui.hints.outputs[0]["data"]["text/markdown"]
     assert ui.solution_button.disabled
-    exercise.check(3)
-    assert "mfml-feedback-incorrect" in ui.feedback.value
+    feedback = exercise.check(3)
+    # the feedback box shows once, under the check cell; the widget only notes the status
+    assert "mfml-feedback-incorrect" in feedback._repr_html_()
+    assert ui.feedback.value == ""
+    assert "Last check: ✗ Not correct yet" in ui.status.value
     assert not ui.solution_button.disabled
     assert ui.confirm_button.layout.display == "none"
     ui.solution_button.click()  # first click only asks

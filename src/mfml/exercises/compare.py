@@ -2,6 +2,16 @@
 
 Each function returns ``(category, message)``. Messages explain what differs and its most
 likely cause; they state expected *shapes* and *types*, never expected values.
+
+What counts as the same answer (docs/authoring.md, "What the checks accept"):
+
+- a number may come as a Python number, a NumPy scalar, a 0-d array, or an array holding
+  exactly one number (accepted, with a note that a plain number is expected);
+- an integer answer may come as a float when it is an integer up to rounding noise
+  (``3.0000000000000004``), and an integer array as a float array of integers;
+- tolerances: ``|got - want| <= atol + rtol * |want|`` entrywise. When the bank does not set
+  ``atol`` it is ``rtol`` times the reference's scale (its largest absolute entry, or 1 if
+  that is 0), so a declared ``rtol`` is never swamped by a fixed ``atol``.
 """
 
 from __future__ import annotations
@@ -11,7 +21,17 @@ import numbers
 
 import numpy as np
 
+from . import diagnose
+from .guard import guarded, safe_str
+
 CLOSE_RTOL = 1e-2  # "close": within 1% (or twice the tolerance, if that is wider)
+GENERIC_INCORRECT = "This is not the expected value."
+
+# Engine-private references, taken when the engine is imported: a learner's notebook that
+# rebinds np.isclose (or np.allclose, ...) cannot change what a check decides.
+_isclose = np.isclose
+_asarray = np.asarray
+_isfinite = np.isfinite
 
 
 def is_missing(value) -> bool:
@@ -37,82 +57,148 @@ def _contains_ellipsis(value, depth: int = 0) -> bool:
     return False
 
 
+def scale_of(reference) -> float:
+    """The largest finite absolute entry of a reference (1.0 if there is none, or it is 0)."""
+    try:
+        ref = _asarray(reference)
+        if ref.dtype.kind not in "biufc":
+            return 1.0
+        finite = np.abs(ref[_isfinite(ref)])
+        scale = float(np.max(finite, initial=0.0))
+    except (TypeError, ValueError, OverflowError):
+        return 1.0
+    return scale if scale > 0 and math.isfinite(scale) else 1.0
+
+
+def tolerance_pair(rtol: float, atol: float | None, reference) -> tuple[float, float]:
+    """``(rtol, atol)`` with an undeclared ``atol`` derived from the reference's scale."""
+    if atol is None:
+        atol = rtol * scale_of(reference)
+    return float(rtol), float(atol)
+
+
+def integer_noise(value: float) -> float:
+    """How far from an integer a float may be and still count as that integer."""
+    return min(0.25, max(1e-9, 1e-13 * abs(value)))
+
+
+def _is_integer_reference(reference, rtol: float, atol: float | None) -> bool:
+    if isinstance(reference, bool | np.bool_):
+        return False
+    if isinstance(reference, numbers.Integral | np.integer):
+        return True
+    exact = rtol == 0 and not atol
+    return exact and isinstance(reference, numbers.Real) and float(reference).is_integer()
+
+
 # ---------------------------------------------------------------- numbers
 
 
 def _as_number(value, want_complex: bool):
-    """(number, None) or (None, (category, message)) for a learner's scalar answer."""
+    """(number, note, None) or (None, None, (category, message)) for a learner's scalar."""
+    note = ""
     if isinstance(value, str | bytes):
-        return None, ("wrong_type", "This is text, not a number: pass the number itself.")
-    if callable(value):
-        return None, ("wrong_type", "This is a function: call it and pass what it returns.")
+        return None, "", ("wrong_type", "This is text, not a number: pass the number itself.")
+    if callable(value) and not isinstance(value, np.ndarray | np.generic):
+        return None, "", ("wrong_type", "This is a function: call it and pass what it returns.")
     if isinstance(value, bool | np.bool_):
-        return None, (
-            "wrong_type",
-            "This is a bool (True/False), not a number: a comparison where a value was meant?",
+        return (
+            None,
+            "",
+            (
+                "wrong_type",
+                "This is a bool (True/False), not a number: a comparison where a value was meant?",
+            ),
         )
     if isinstance(value, list | tuple):
-        return None, (
-            "wrong_type",
-            f"This is {type_name(value)} of {len(value)} items; the answer is a single number.",
+        return (
+            None,
+            "",
+            (
+                "wrong_type",
+                f"This is {type_name(value)} of {len(value)} items; the answer is a single number.",
+            ),
         )
     if isinstance(value, np.ndarray):
         if value.ndim > 0 and value.size == 1:
-            return None, (
-                "wrong_shape",
-                f"An array of shape {value.shape} holding one number; pass the number itself "
-                "(`.item()`, or index it).",
+            note = (
+                f" (You passed an array of shape {value.shape}; a plain number is what the "
+                "prompt asks for: `.item()` gives it.)"
             )
-        if value.ndim > 0:
-            return None, (
-                "wrong_shape",
-                f"An array of shape {value.shape}; the answer is a single number. "
-                "A missing reduction (sum, mean, …) or an index?",
+            value = value.reshape(())
+        elif value.ndim > 0:
+            return (
+                None,
+                "",
+                (
+                    "wrong_shape",
+                    f"An array of shape {value.shape}; the answer is a single number. "
+                    "A missing reduction (sum, mean, …) or an index?",
+                ),
             )
+        if value.dtype.kind == "b":
+            return (
+                None,
+                "",
+                (
+                    "wrong_type",
+                    "This is a bool (True/False), not a number: a comparison where a value was "
+                    "meant?",
+                ),
+            )
+        if value.dtype.kind not in "iufc":
+            return None, "", ("wrong_type", f"This is {type_name(value)}; the answer is a number.")
         value = value[()]
     if not isinstance(value, numbers.Number | np.number):
-        return None, ("wrong_type", f"This is {type_name(value)}; the answer is a number.")
+        return None, "", ("wrong_type", f"This is {type_name(value)}; the answer is a number.")
     if isinstance(value, complex | np.complexfloating) and not want_complex:
         if value.imag != 0:
-            return None, ("wrong_type", "This is a complex number; the answer is real.")
+            return None, "", ("wrong_type", "This is a complex number; the answer is real.")
         value = value.real
     try:
-        return (complex(value) if want_complex else float(value)), None
+        return (complex(value) if want_complex else float(value)), note, None
     except OverflowError:
-        return math.inf, None
+        return math.inf, note, None
 
 
-def compare_number(value, reference, rtol: float, atol: float) -> tuple[str, str]:
+def compare_number(value, reference, rtol: float, atol: float | None, sizes=()) -> tuple[str, str]:
     if is_missing(value):
         return "not_attempted", "Replace `...` with your answer, then run the check again."
     want_complex = isinstance(reference, complex | np.complexfloating)
-    number, problem = _as_number(value, want_complex)
+    number, note, problem = _as_number(value, want_complex)
     if problem:
         return problem
+    integer = _is_integer_reference(reference, rtol, atol)
     ref = complex(reference) if want_complex else float(reference)
+    rtol, atol = tolerance_pair(rtol, atol, ref)
     if not np.isfinite(number):
         if number == ref or (np.isnan(number) and np.isnan(ref)):
-            return "correct", "Correct."
+            return "correct", note.strip()
         return "not_finite", (
             "The value is NaN or infinite: an overflow, a division by zero, or the log of "
             "a non-positive number?"
         )
     tolerance = atol + rtol * abs(ref)
+    if integer:
+        tolerance = max(tolerance, integer_noise(ref.real))
     error = abs(number - ref)
     if error <= tolerance:
-        return "correct", "Correct."
-    if error <= max(2 * tolerance, CLOSE_RTOL * abs(ref)):
+        return "correct", note.strip()
+    if not integer and error <= max(2 * tolerance, CLOSE_RTOL * abs(ref)):
         return "close", (
             "Near, but outside the tolerance: rounding, float32 precision, or an "
-            "approximation somewhere?"
+            "approximation somewhere?" + note
         )
-    return "incorrect", "Check the method and each step's units and scale."
+    diagnosis = None
+    if not want_complex:
+        diagnosis = diagnose.number(number, ref, sizes, integer=integer)
+    return "incorrect", (diagnosis or GENERIC_INCORRECT) + note
 
 
 # ---------------------------------------------------------------- shapes
 
 
-def shape_cause(got: tuple, want: tuple) -> str:
+def shape_cause(got: tuple, want: tuple, shapes=()) -> str:
     """The likeliest reason an array came out with shape ``got`` instead of ``want``."""
     if got == ():
         return "A single number came out: a reduction (sum, mean, …) too early?"
@@ -135,6 +221,11 @@ def shape_cause(got: tuple, want: tuple) -> str:
         )
     if len(want) >= 2 and got == tuple(reversed(want)):
         return "The axes are reversed: a missing transpose (`.T`)?"
+    other_axis = diagnose.axis(got, want, shapes)
+    if other_axis:
+        return other_axis
+    if len(got) == 1 and len(want) == 1:
+        return "A different length: a reduction over the wrong axis, or a slice one too short?"
     if math.prod(got) == math.prod(want):
         return "Same number of entries, arranged differently: check the reshape."
     if len(got) > len(want) and got[: len(want)] == want:
@@ -172,16 +263,17 @@ def _dtype_problem(got: np.dtype, want: np.dtype) -> str | None:
 
 def _as_array(value):
     """(array, None) or (None, (category, message))."""
-    if isinstance(value, str | bytes | dict | set | frozenset) or callable(value):
+    if isinstance(value, str | bytes | dict | set | frozenset) or (
+        callable(value) and not isinstance(value, np.ndarray | np.generic)
+    ):
         return None, ("wrong_type", f"This is {type_name(value)}; the answer is an array.")
-    try:
-        array = np.asarray(value)
-    except Exception:
+    ok, array = guarded(_asarray, value, limit=2.0)
+    if not ok:
         return None, (
             "wrong_type",
             "This could not be turned into an array: nested lists of different lengths?",
         )
-    if array.dtype == object:
+    if not isinstance(array, np.ndarray) or array.dtype == object:
         return None, (
             "wrong_type",
             "This is not a numeric array: nested lists of different lengths, or mixed types?",
@@ -189,23 +281,42 @@ def _as_array(value):
     return array, None
 
 
-def compare_array(value, reference, rtol: float, atol: float) -> tuple[str, str]:
+def _integral_floats(array: np.ndarray) -> np.ndarray | None:
+    """A float array of integers (up to rounding noise) as int64; None if it is not one."""
+    if array.dtype.kind != "f" or not np.all(_isfinite(array)):
+        return None
+    rounded = np.round(array)
+    if np.any(np.abs(rounded) > 2**62):
+        return None
+    if np.all(np.abs(array - rounded) <= np.maximum(1e-9, 1e-13 * np.abs(array))):
+        return rounded.astype(np.int64)
+    return None
+
+
+def compare_array(
+    value, reference, rtol: float, atol: float | None, sizes=(), shapes=(), strict=False
+) -> tuple[str, str]:
     if is_missing(value) or _contains_ellipsis(value):
         return "not_attempted", "Replace `...` with your answer, then run the check again."
-    ref = np.asarray(reference)
+    ref = _asarray(reference)
     array, problem = _as_array(value)
     if problem:
         return problem
+    if ref.dtype.kind in "iu" and array.dtype.kind == "f" and not strict:
+        integral = _integral_floats(array)
+        if integral is not None:
+            array = integral
     dtype_problem = _dtype_problem(array.dtype, ref.dtype)
     if dtype_problem:
         return "wrong_type", dtype_problem
     if array.shape != ref.shape:
-        cause = shape_cause(array.shape, ref.shape)
+        cause = shape_cause(array.shape, ref.shape, shapes)
         return "wrong_shape", f"Expected shape {ref.shape}, got {array.shape}. {cause}"
     if ref.dtype.kind == "b" or array.size == 0:
         matches = array == ref
-        return _judge_exact(matches, array, ref)
-    bad = ~np.isfinite(array) & np.isfinite(ref)
+        return _judge_exact(matches, array, ref, sizes)
+    rtol, atol = tolerance_pair(rtol, atol, ref)
+    bad = ~_isfinite(array) & _isfinite(ref)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         return "not_finite", (
@@ -213,12 +324,14 @@ def compare_array(value, reference, rtol: float, atol: float) -> tuple[str, str]
             f"{first if len(first) != 1 else first[0]}): an overflow, a division by zero, "
             "or the log of a non-positive number?"
         )
-    got, want = array.astype(complex if "c" in (array.dtype.kind, ref.dtype.kind) else float), ref
-    matches = np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    complex_ = "c" in (array.dtype.kind, ref.dtype.kind)
+    got = array.astype(complex if complex_ else float)
+    want = ref.astype(complex if complex_ else float)
+    matches = _isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
     if matches.all():
-        return "correct", "Correct."
-    scale = float(np.max(np.abs(want[np.isfinite(want)]), initial=0.0))
-    near = np.isclose(
+        return "correct", ""
+    scale = scale_of(want)
+    near = _isclose(
         got,
         want,
         rtol=max(CLOSE_RTOL, 100 * rtol),
@@ -230,58 +343,73 @@ def compare_array(value, reference, rtol: float, atol: float) -> tuple[str, str]
             "Every entry is near, but not all are within the tolerance: rounding, float32 "
             "precision, a `ddof`, or an approximation somewhere?"
         )
-    return _judge_exact(matches, got, want)
+    return _judge_exact(matches, got, want, sizes)
 
 
-def _judge_exact(matches: np.ndarray, got: np.ndarray, want: np.ndarray) -> tuple[str, str]:
+def _judge_exact(matches: np.ndarray, got: np.ndarray, want: np.ndarray, sizes=()):
     if np.all(matches):
-        return "correct", "Correct."
+        return "correct", ""
     message = f"{int(np.sum(matches))} of {matches.size} entries match."
-    try:
-        if want.ndim == 2 and want.shape[0] == want.shape[1] and np.allclose(got.T, want):
-            message += " It looks like the transpose of what is expected."
-        elif np.allclose(np.sort(got, axis=None), np.sort(want, axis=None)):
-            message += " The right values in the wrong places: check the order or the axis."
-    except (TypeError, ValueError):
-        pass
-    return "incorrect", message
+    diagnosis = None
+    if want.dtype.kind != "b":
+        try:
+            diagnosis = diagnose.array(got, want, sizes)
+        except (TypeError, ValueError):
+            diagnosis = None
+    return "incorrect", message + " " + (diagnosis or "Compare your steps with the prompt.")
 
 
 # ---------------------------------------------------------------- any value
 
 
-def compare_value(value, reference, rtol: float, atol: float) -> tuple[str, str]:
+def _as_bool(value):
+    """A learner's truth value (bool, NumPy bool, 0-d or one-entry bool array) or None."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "b" and value.size == 1:
+        return bool(value.reshape(())[()])
+    return None
+
+
+def compare_value(
+    value, reference, rtol: float, atol: float | None, sizes=(), shapes=(), strict=False
+) -> tuple[str, str]:
     """Compare with a reference of any type (what a function check's cases return)."""
     if reference is None:
         if value is None:
-            return "correct", "Correct."
+            return "correct", ""
         return "incorrect", "For this input the result should be `None`."
-    if isinstance(reference, bool | np.bool_):
-        if not isinstance(value, bool | np.bool_):
+    if isinstance(reference, bool | np.bool_) or (
+        isinstance(reference, np.ndarray) and reference.ndim == 0 and reference.dtype.kind == "b"
+    ):
+        truth = _as_bool(value)
+        if truth is None:
             return "wrong_type", f"Expected True or False, got {type_name(value)}."
-        return (
-            ("correct", "Correct.")
-            if bool(value) == bool(reference)
-            else ("incorrect", "Wrong truth value.")
-        )
+        if truth == bool(reference):
+            return "correct", ""
+        return "incorrect", "Wrong truth value: check the condition (`<` against `<=`?)."
     if isinstance(reference, str):
         if not isinstance(value, str):
             return "wrong_type", f"Expected text, got {type_name(value)}."
         if value.strip() == reference.strip():
-            return "correct", "Correct."
+            return "correct", ""
         return "incorrect", "The text differs."
     if isinstance(reference, numbers.Number | np.number) or (
         isinstance(reference, np.ndarray) and reference.ndim == 0
     ):
-        return compare_number(value, reference, rtol, atol)
+        return compare_number(value, reference, rtol, atol, sizes)
     if isinstance(reference, np.ndarray | list | tuple):
         if isinstance(reference, list | tuple) and not isinstance(value, list | tuple | np.ndarray):
             if is_missing(value):
                 return compare_array(value, reference, rtol, atol)
             return "wrong_type", f"Expected a sequence, got {type_name(value)}."
-        return compare_array(value, reference, rtol, atol)
-    try:
-        equal = bool(value == reference)
-    except Exception:
-        equal = False
-    return ("correct", "Correct.") if equal else ("incorrect", "The value differs.")
+        return compare_array(value, reference, rtol, atol, sizes, shapes, strict)
+    ok, equal = guarded(lambda: bool(value == reference), limit=1.0)
+    if ok and equal:
+        return "correct", ""
+    return "incorrect", "The value differs."
+
+
+def describe_error(exc: BaseException) -> str:
+    """``Name: message`` for an exception, whatever its ``__str__`` does."""
+    return f"{type(exc).__name__}: {safe_str(exc)}"

@@ -1,7 +1,8 @@
 """What a check reports: a category (stable, machine-readable) and a message for the learner.
 
 Messages explain what is wrong and where it most likely came from; they never contain the
-expected value.
+expected value. The HTML form is one box per check, coloured and led by an icon (colour is
+never the only signal: the icon and the title say it too), announced by screen readers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ CATEGORIES = (
     "close",
     "incorrect",
     "error",
+    "too_slow",
+    "other_variant",
     "correct",
 )
 
@@ -29,19 +32,48 @@ TITLES = {
     "close": "Close, but not within the tolerance",
     "incorrect": "Not correct yet",
     "error": "Your code raised an error",
+    "too_slow": "Too slow",
+    "other_variant": "This answers another variant",
     "correct": "Correct",
 }
 
-_MARKS = {"correct": "✓", "not_attempted": "…", "close": "≈"}
+MARKS = {
+    "correct": "✓",
+    "not_attempted": "…",
+    "close": "≈",
+    "too_slow": "⏱",
+    "other_variant": "↺",
+}
+
+# (background, accent, text): green for correct, amber for near misses and stale variants,
+# grey for "not attempted", red for the rest. Text contrast on each background is >= 7:1.
+_COLOURS = {
+    "correct": ("#e8f5e9", "#2e7d32", "#1b3d1f"),
+    "close": ("#fff8e1", "#b26a00", "#3e2700"),
+    "too_slow": ("#fff8e1", "#b26a00", "#3e2700"),
+    "other_variant": ("#fff8e1", "#b26a00", "#3e2700"),
+    "not_attempted": ("#f4f5f7", "#8a94a6", "#3b4250"),
+}
+_WRONG_COLOURS = ("#fdecea", "#c62828", "#4a1212")
+
+
+def mark(category: str) -> str:
+    return MARKS.get(category, "✗")
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """The result of one check. ``bool(feedback)`` is True only when the answer is correct."""
+    """The result of one check. ``bool(feedback)`` is True only when the answer is correct.
+
+    ``printed`` holds what the learner's own code printed during the check (capped), and
+    ``diagnosed`` is True when the message names a specific mistake (a declared wrong answer
+    or a generic diagnosis such as a flipped sign)."""
 
     category: str
     message: str
     exercise_id: str = ""
+    printed: str = ""
+    diagnosed: bool = False
 
     @property
     def correct(self) -> bool:
@@ -55,9 +87,8 @@ class Feedback:
         return self.correct
 
     def __str__(self) -> str:
-        mark = _MARKS.get(self.category, "✗")
         where = f"{self.exercise_id}: " if self.exercise_id else ""
-        return f"{mark} {where}{self.title}. {self.message}".rstrip()
+        return f"{mark(self.category)} {where}{self.title}. {self.message}".rstrip()
 
     def __repr__(self) -> str:
         return str(self)
@@ -66,16 +97,35 @@ class Feedback:
         return html_feedback(self)
 
 
-def html_feedback(feedback: Feedback, css: bool = True) -> str:
-    """HTML with class ``mfml-feedback`` (and one per category) for notebooks and tests.
+def html_feedback(feedback: Feedback, live: bool = False) -> str:
+    """One feedback box: HTML with class ``mfml-feedback mfml-feedback-<category>``.
 
-    ``css=False`` leaves out the ``mfml-feedback`` class, for a container that has it."""
-    mark = _MARKS.get(feedback.category, "✗")
-    classes = f"mfml-feedback-{feedback.category}" + (" mfml-feedback" if css else "")
+    Inline styles only (a notebook's HTML sanitizer keeps them, and drops ``<style>``);
+    ``<output>`` is a status live region for screen readers; ``live=True`` (in a widget,
+    where nothing is sanitized) also sets ``role`` and ``aria-live`` explicitly. A check
+    that was not attempted is one quiet grey line, not a box, so "Run all" on a fresh
+    notebook stays calm."""
+    category = feedback.category
+    title = html.escape(feedback.title)
+    message = _code_spans(html.escape(feedback.message))
+    aria = ' role="status" aria-live="polite"' if live else ""
+    classes = f"mfml-feedback mfml-feedback-{category}"
+    if category == "not_attempted":
+        return (
+            f'<output class="{classes}" data-category="{category}"{aria} '
+            'style="display:block;color:#5a6374;font-size:0.9em;margin:2px 0">'
+            f"{mark(category)} {title}. {message}</output>"
+        )
+    background, accent, text = _COLOURS.get(category, _WRONG_COLOURS)
+    style = (
+        f"display:block;background-color:{background};color:{text};"
+        f"border-left:5px solid {accent};border-radius:4px;padding:8px 12px;margin:4px 0;"
+        "line-height:1.45"
+    )
     return (
-        f'<div class="{classes}" data-category="{feedback.category}">'
-        f"<strong>{mark} {html.escape(feedback.title)}.</strong> "
-        f"{_code_spans(html.escape(feedback.message))}</div>"
+        f'<output class="{classes}" data-category="{category}"{aria} style="{style}">'
+        f'<span style="font-weight:bold;color:{accent}" aria-hidden="true">'
+        f"{mark(category)}</span> <strong>{title}.</strong> {message}</output>"
     )
 
 

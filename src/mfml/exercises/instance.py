@@ -9,12 +9,14 @@ from __future__ import annotations
 import builtins
 import copy
 import string
+import time
 import types
 import zlib
 from functools import cached_property
 
 import numpy as np
 
+from .guard import trusted
 from .spec import LETTERS, ExerciseSpec
 
 EXPRESSION_POINTS = 24
@@ -50,6 +52,14 @@ class _Formatted:
 
     def __init__(self, value) -> None:
         self.value = value
+
+    def __getitem__(self, key):  # {X[0]} and {p[1]} in a text
+        return _Formatted(self.value[key])
+
+    def __getattr__(self, name: str):  # {X.shape}
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _Formatted(getattr(self.value, name))
 
     def __format__(self, spec: str) -> str:
         value = self.value
@@ -120,7 +130,8 @@ class Instance:
     @cached_property
     def reference(self):
         """The value (or function) the solution's code binds to the check's answer name."""
-        namespace = self.run(self.spec.solution_code, "solution")
+        with trusted():
+            namespace = self.run(self.spec.solution_code, "solution")
         return namespace[self.spec.check.answer]
 
     @cached_property
@@ -128,15 +139,13 @@ class Instance:
         """``(message, value)`` for each declared wrong answer that carries a message: the
         message filled with this variant's parameters, the value its code binds to the
         check's answer name at this seed. An entry whose code fails here is left out."""
-        from .guard import quiet
-
         out = []
         for wrong in self.spec.wrong:
             if wrong.message is None:
                 continue
             try:
                 message = self.text(wrong.message)
-                with quiet(stdout=True):
+                with trusted():
                     namespace = self.run(wrong.code, "wrong")
                 out.append((message, namespace[self.spec.check.answer]))
             except KeyboardInterrupt:
@@ -149,8 +158,27 @@ class Instance:
     def cases(self) -> list[tuple]:
         """Hidden argument tuples of a function check (a bare value is one argument)."""
         namespace = self.namespace() | {"rng": np.random.default_rng([self.seed, 1])}
-        exec(compile(self.spec.check.cases, "<cases>", "exec"), namespace)
+        with trusted():
+            exec(compile(self.spec.check.cases, "<cases>", "exec"), namespace)
         return [case if isinstance(case, tuple) else (case,) for case in namespace["cases"]]
+
+    @cached_property
+    def expected(self) -> list[tuple[bool, object, float]]:
+        """The reference's result on every case: ``(ok, value or exception, seconds)``.
+
+        Computed before any learner code runs, on private copies, with pristine modules."""
+        reference, out = self.reference, []
+        for args in self.cases:
+            start = time.perf_counter()
+            try:
+                with trusted():
+                    value = reference(*copy.deepcopy(args))
+                out.append((True, value, time.perf_counter() - start))
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the learner's function must raise too
+                out.append((False, exc, time.perf_counter() - start))
+        return out
 
     @cached_property
     def points(self) -> dict[str, np.ndarray]:
@@ -162,3 +190,34 @@ class Instance:
             fixed = np.array([lo, hi, (lo + hi) / 2])
             points[name] = np.concatenate([fixed, rng.uniform(lo, hi, EXPRESSION_POINTS - 3)])
         return points
+
+    @cached_property
+    def expected_values(self) -> np.ndarray:
+        """The reference expression at the points (NaN where it fails)."""
+        check, points = self.spec.check, self.points
+        reference = self.reference
+        n = EXPRESSION_POINTS
+        with trusted():
+            if check.vectorized:
+                try:
+                    values = reference(*(points[v].copy() for v in check.variables))
+                    return np.broadcast_to(np.asarray(values, dtype=float), (n,)).copy()
+                except Exception:  # noqa: BLE001
+                    return np.full(n, np.nan)
+            out = np.full(n, np.nan)
+            for i in range(n):
+                try:
+                    out[i] = float(reference(*(float(points[v][i]) for v in check.variables)))
+                except Exception:  # noqa: BLE001 - skipped like a non-finite value
+                    pass
+            return out
+
+    def prepare(self) -> None:
+        """Compute everything the check compares with, before the learner's code runs."""
+        kind = self.spec.check.kind
+        if kind == "function":
+            _ = self.expected
+        elif kind == "expression":
+            _ = self.expected_values
+        elif kind in ("number", "array"):
+            _ = self.reference

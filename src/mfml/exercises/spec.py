@@ -20,15 +20,15 @@ LEVELS = {1: "Recall", 2: "Apply", 3: "Derive and analyse", 4: "Research thinkin
 KINDS = ("number", "array", "function", "choice", "expression", "rubric")
 AUTOMATIC_KINDS = frozenset(KINDS) - {"rubric"}
 DEFAULT_RTOL = 1e-7
-DEFAULT_ATOL = 1e-10
+DEFAULT_ATOL = None  # not declared: rtol times the reference's scale (see compare.py)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 EXERCISE_REQUIRED = ("id", "level", "title", "prompt", "starter", "hints", "solution", "check")
 EXERCISE_OPTIONAL = ("params", "wrong")
 CHECK_FIELDS = {  # kind -> (required, optional)
     "number": ((), ("answer", "rtol", "atol")),
-    "array": ((), ("answer", "rtol", "atol")),
-    "function": (("answer", "cases"), ("rtol", "atol")),
+    "array": ((), ("answer", "rtol", "atol", "strict_dtype")),
+    "function": (("answer", "cases"), ("rtol", "atol", "strict_dtype")),
     "choice": (("options", "correct"), ("answer",)),
     "expression": (("answer", "variables", "domain"), ("rtol", "atol", "vectorized")),
     "rubric": (("rubric",), ("answer",)),
@@ -60,7 +60,7 @@ class Check:
     kind: str
     answer: str
     rtol: float = DEFAULT_RTOL
-    atol: float = DEFAULT_ATOL
+    atol: float | None = DEFAULT_ATOL
     cases: str = ""
     options: list[str] = field(default_factory=list)
     correct: list[str] = field(default_factory=list)
@@ -68,6 +68,7 @@ class Check:
     variables: list[str] = field(default_factory=list)
     domain: dict[str, tuple[float, float]] = field(default_factory=dict)
     vectorized: bool = False
+    strict_dtype: bool = False
     rubric: list[str] = field(default_factory=list)
     line: int = 0
     lines: dict = field(default_factory=dict)
@@ -79,9 +80,13 @@ class Check:
     def to_json(self) -> dict:
         out: dict = {"kind": self.kind, "answer": self.answer}
         if self.kind in ("number", "array", "function", "expression"):
-            out.update(rtol=self.rtol, atol=self.atol)
+            out["rtol"] = self.rtol
+            if self.atol is not None:
+                out["atol"] = self.atol
         if self.kind == "function":
             out["cases"] = self.cases
+        if self.strict_dtype:
+            out["strict_dtype"] = True
         if self.kind == "choice":
             out["options"] = list(self.options)
             out["correct"] = list(self.correct) if self.multiple else self.correct[0]
@@ -304,7 +309,9 @@ def _identifier(value) -> bool:
     return isinstance(value, str) and value.isidentifier() and not keyword.iskeyword(value)
 
 
-def _tolerance(data: dict, key: str, default: float, path: str, what: str) -> float:
+def _tolerance(data: dict, key: str, default, path: str, what: str):
+    if key not in data and default is None:
+        return None
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
         raise BankError(path, line_of(data, key), f"{what}: `{key}` must be a number >= 0")
@@ -333,6 +340,12 @@ def _parse_check(data, where: int, path: str, what: str) -> Check:
     check = Check(kind=kind, answer=answer, line=where, lines={k: line_of(data, k) for k in data})
     check.rtol = _tolerance(data, "rtol", DEFAULT_RTOL, path, what)
     check.atol = _tolerance(data, "atol", DEFAULT_ATOL, path, what)
+    strict = data.get("strict_dtype", False)
+    if not isinstance(strict, bool):
+        raise BankError(
+            path, line_of(data, "strict_dtype"), f"{what}: `strict_dtype` must be true or false"
+        )
+    check.strict_dtype = strict
     if kind == "function":
         check.cases = _text(data, "cases", path, f"{what} check")
     elif kind == "choice":

@@ -106,10 +106,11 @@ def _fill(
         raise spec.error(
             field, f"text uses {{{exc.args[0]}}}, which params does not define", line=line
         ) from None
-    except ValueError as exc:
+    except (ValueError, TypeError, AttributeError) as exc:
         raise spec.error(
             field,
-            f"text is not a valid format string ({exc}); double literal braces: {{{{ }}}}",
+            f"text is not a valid format string ({type(exc).__name__}: {exc}); double "
+            "literal braces: {{ }}",
             line=line,
         ) from None
 
@@ -126,10 +127,16 @@ def _validate_wrong(spec: ExerciseSpec, instance: Instance, number: int, wrong, 
         raise spec.error("wrong", f"{label} does not define `{spec.check.answer}`", wrong.line)
     feedback = run_check(instance, namespace[spec.check.answer])
     if feedback.category != wrong.feedback:
+        advice = ""
+        if wrong.feedback == "wrong_type" and feedback.category == "correct":
+            advice = (
+                " Checks accept a float array of integers for an integer answer; if the prompt"
+                " demands an integer dtype, set `strict_dtype: true` in the check."
+            )
         raise spec.error(
             "wrong",
             f"{label}{at} should get `{wrong.feedback}` but gets `{feedback.category}` "
-            f"({feedback.message})",
+            f"({feedback.message}){advice}",
             wrong.line,
         )
     if wrong.message is not None:
