@@ -300,3 +300,79 @@ def test_number_feedback_never_shows_the_expected_value(sample_bank, value):  # 
     feedback = run_check(instance, value)
     if feedback.category != "correct":
         assert str(instance.reference) not in feedback.message
+
+
+# ---------------------------------------------------------------- generic diagnoses
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (-7.25, "sign is flipped"),
+        (14.5, "Twice"),
+        (3.625, "Half"),
+        (7.25 * 180 / np.pi, "degrees where radians"),
+        (7.25 / np.log(10), "base 10"),
+        (7.25 * 5, "factor n = 5"),
+        (7.25 / 5, "1/n with n = 5"),
+        (7.25 * 5 / 4, "n/(n−1) with n = 5"),
+        (7.25 * 4 / 5, "(n−1)/n with n = 5"),
+        (7.25**2, "square of the expected"),
+    ],
+)
+def test_a_simple_transformation_of_the_answer_is_named(value, words):
+    category_, message = compare_number(value, 7.25, 1e-9, None, sizes=[5])
+    assert category_ == "incorrect" and words in message, message
+    assert "7.25" not in message
+
+
+def test_an_integer_off_by_one_is_named():
+    assert "Off by one" in compare_number(19, 18, 0, 0)[1]
+    assert "Off by one" not in compare_number(19.5, 18.5, 0, 0)[1]
+
+
+def test_array_diagnoses_transpose_factor_and_axis():
+    want = np.array([[1.0, 2.0], [3.0, 5.0]])
+    assert "transpose" in compare_array(want.T, want, 1e-9, None)[1]
+    assert "sign is flipped" in compare_array(-want, want, 1e-9, None)[1]
+    assert "factor n = 3" in compare_array(3 * want, want, 1e-9, None, sizes=[3])[1]
+    X = np.arange(12.0).reshape(3, 4)
+    category_, message = compare_array(X.sum(axis=1), X.sum(axis=0), 1e-9, None, shapes=[X.shape])
+    assert category_ == "wrong_shape" and "other axis" in message
+
+
+def test_a_generic_not_correct_says_so_without_the_value():
+    category_, message = compare_number(3.0, 7.123, 1e-9, None)
+    assert category_ == "incorrect" and message == "This is not the expected value."
+
+
+# ---------------------------------------------------------------- right answers accepted
+
+
+def test_right_answers_in_every_reasonable_form(sample_bank):  # noqa: F811
+    number = by_id(sample_bank, "99.1")
+    ref = number.reference
+    for form in [ref, float(ref), np.int64(ref), np.float32(ref), np.array(ref), np.array([ref])]:
+        assert run_check(number, form).correct, repr(form)
+    assert "plain number" in run_check(number, np.array([ref])).message
+    assert run_check(number, ref + 1e-12).correct  # rounding noise on an exact integer
+    assert not run_check(number, ref + 1).correct
+    single, multiple = by_id(sample_bank, "99.4"), by_id(sample_bank, "99.5")
+    for form in [np.array("b"), np.array(["b"]), ("b",), {"b"}, np.str_("b")]:
+        assert run_check(single, form).correct, repr(form)
+    for form in [np.array(["a", "c"]), ("c", "a"), {"a", "c"}, "a, c", ["a, c"], "(a), (c)", "A C"]:
+        assert run_check(multiple, form).correct, repr(form)
+    assert compare_value(np.array(True), True, 0, 0)[0] == "correct"
+    assert compare_value(np.bool_(False), False, 0, 0)[0] == "correct"
+    assert compare_value(np.array([True]), True, 0, 0)[0] == "correct"
+
+
+def test_correct_is_said_once_and_the_box_is_accessible(sample_bank):  # noqa: F811
+    number = by_id(sample_bank, "99.1")
+    feedback = run_check(number, number.reference)
+    assert str(feedback) == "✓ 99.1: Correct."
+    html = feedback._repr_html_()
+    assert html.startswith("<output") and "mfml-feedback-correct" in html
+    assert "background-color" in html and "✓" in html
+    quiet_line = run_check(number, ...)._repr_html_()
+    assert "not_attempted" in quiet_line and "background-color" not in quiet_line

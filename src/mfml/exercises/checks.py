@@ -339,7 +339,10 @@ def check_choice(instance: Instance, value, trace: Trace) -> tuple[str, str]:
     check = instance.spec.check
     valid = [chr(ord("a") + i) for i in range(len(check.options))]
     span = f"{valid[0]} to {valid[-1]}"
-    empty = isinstance(value, str | list | tuple | set | frozenset | np.ndarray) and not len(value)
+    if isinstance(value, np.ndarray):
+        empty = value.size == 0
+    else:
+        empty = isinstance(value, str | list | tuple | set | frozenset) and not value
     if is_missing(value) or empty:
         return "not_attempted", f"Set `{check.answer}` to the letter of your choice, then check."
     letters = choice_letters(value, check.multiple)
