@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 
 from .errors import BankError
-from .spec import Bank, parse_bank
+from .spec import CAPSTONE, Bank, bank_stem, parse_bank
 
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "bank_data"
-BANK_NAME = re.compile(r"^ch(\d+)\.(yml|json)$")
+BANK_NAME = re.compile(r"^(?:ch(\d+)|capstone)\.(yml|json)$")  # chNN, or the capstone's bank
 
 
 def repository_bank_dir() -> Path:
@@ -35,11 +35,17 @@ def bank_dirs() -> list[Path]:
 
 
 def bank_files(folder: Path) -> list[Path]:
-    """The ``chNN.yml`` / ``chNN.json`` files of a folder, by chapter number."""
+    """The ``chNN.yml`` / ``chNN.json`` files of a folder, by chapter number, then the
+    capstone's ``capstone.yml`` / ``capstone.json``."""
     if not folder.is_dir():
         return []
     found = [p for p in folder.iterdir() if BANK_NAME.match(p.name)]
-    return sorted(found, key=lambda p: (int(BANK_NAME.match(p.name).group(1)), p.suffix))
+
+    def order(p: Path) -> tuple:
+        number = BANK_NAME.match(p.name).group(1)
+        return (number is None, int(number or 0), p.suffix)
+
+    return sorted(found, key=order)
 
 
 def load_yaml_bank(path: Path | str) -> Bank:
@@ -65,20 +71,21 @@ def load_bank(path: Path | str) -> Bank:
     return load_json_bank(path) if path.suffix == ".json" else load_yaml_bank(path)
 
 
-def find_chapter(chapter: int) -> Path:
+def find_chapter(chapter: int | str) -> Path:
     for folder in bank_dirs():
         for suffix in (".json", ".yml"):
-            candidate = folder / f"ch{chapter:02d}{suffix}"
+            candidate = folder / f"{bank_stem(chapter)}{suffix}"
             if candidate.is_file():
                 return candidate
     searched = ", ".join(str(d) for d in bank_dirs())
-    raise LookupError(f"no exercise bank for chapter {chapter} (searched {searched})")
+    what = "the capstone" if chapter == CAPSTONE else f"chapter {chapter}"
+    raise LookupError(f"no exercise bank for {what} (searched {searched})")
 
 
-_cache: dict[int, Bank] = {}
+_cache: dict[int | str, Bank] = {}
 
 
-def chapter_bank(chapter: int) -> Bank:
+def chapter_bank(chapter: int | str) -> Bank:
     """The bank of one chapter, loaded once per session."""
     if chapter not in _cache:
         _cache[chapter] = load_bank(find_chapter(chapter))
@@ -94,7 +101,7 @@ def compile_bank(source: Path | str, destination: Path | str) -> Path:
     bank = load_yaml_bank(source)
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
-    target = destination / f"ch{bank.chapter:02d}.json"
+    target = destination / f"{bank_stem(bank.chapter)}.json"
     text = json.dumps(bank.to_json(), indent=1, ensure_ascii=False, sort_keys=True)
     target.write_text(text + "\n", encoding="utf-8")
     return target

@@ -21,7 +21,7 @@ from .display import Text, code_block, in_widget_kernel
 from .feedback import Feedback
 from .instance import Instance
 from .progress import ProgressStore
-from .spec import ExerciseSpec
+from .spec import CAPSTONE, ExerciseSpec
 
 _MISSING = object()
 _handles: dict[str, Exercise] = {}
@@ -44,13 +44,15 @@ def reset_session(store: ProgressStore | None = None) -> None:
 
 
 def ex(exercise_id: str) -> Exercise:
-    """The exercise with this id, e.g. ``ex("19.4")``."""
+    """The exercise with this id, e.g. ``ex("19.4")``, or ``ex("C.3")`` for the capstone."""
     key = str(exercise_id).strip()
+    if key[:2].upper() == f"{CAPSTONE}.":
+        key = CAPSTONE + key[1:]
     if key not in _handles:
         chapter, _, number = key.partition(".")
-        if not (chapter.isdigit() and number.isdigit()):
-            raise ValueError(f'an exercise id looks like "19.4", not {exercise_id!r}')
-        bank = chapter_bank(int(chapter))
+        if not ((chapter.isdigit() or chapter == CAPSTONE) and number.isdigit()):
+            raise ValueError(f'an exercise id looks like "19.4" or "C.3", not {exercise_id!r}')
+        bank = chapter_bank(CAPSTONE if chapter == CAPSTONE else int(chapter))
         try:
             spec = bank.get(key)
         except KeyError:

@@ -12,7 +12,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .instance import Instance
-from .spec import Bank, ExerciseSpec
+from .spec import CAPSTONE, Bank, ExerciseSpec, bank_stem
 
 KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 
@@ -64,7 +64,8 @@ def exercise_cells(spec: ExerciseSpec) -> list:
 
 
 def chapter_notebook(bank: Bank) -> nbformat.NotebookNode:
-    title = f"Exercises for chapter {bank.chapter}" + (f": {bank.title}" if bank.title else "")
+    what = "the capstone" if bank.chapter == CAPSTONE else f"chapter {bank.chapter}"
+    title = f"Exercises for {what}" + (f": {bank.title}" if bank.title else "")
     first = bank.exercises[0].id
     cells = [
         new_markdown_cell(f"# {title}\n\n{HOW_TO.format(first=first)}", id="title"),
@@ -84,5 +85,5 @@ def chapter_notebook(bank: Bank) -> nbformat.NotebookNode:
     return notebook
 
 
-def notebook_name(chapter: int) -> str:
-    return f"ch{chapter:02d}-exercises.ipynb"
+def notebook_name(chapter: int | str) -> str:
+    return f"{bank_stem(chapter)}-exercises.ipynb"

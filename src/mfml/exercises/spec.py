@@ -22,6 +22,12 @@ AUTOMATIC_KINDS = frozenset(KINDS) - {"rubric"}
 DEFAULT_RTOL = 1e-7
 DEFAULT_ATOL = None  # not declared: rtol times the reference's scale (see compare.py)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+CAPSTONE = "C"  # the capstone's bank: `chapter: C` in exercises/capstone.yml, ids "C.1", ...
+
+
+def bank_stem(chapter: int | str) -> str:
+    """The file stem of a chapter's bank: ``ch09`` for chapter 9, ``capstone`` for C."""
+    return "capstone" if chapter == CAPSTONE else f"ch{chapter:02d}"
 
 EXERCISE_REQUIRED = ("id", "level", "title", "prompt", "starter", "hints", "solution", "check")
 EXERCISE_OPTIONAL = ("params", "wrong")
@@ -102,7 +108,7 @@ class Check:
 @dataclass
 class ExerciseSpec:
     id: str
-    chapter: int
+    chapter: int | str  # a chapter number, or CAPSTONE
     number: int
     level: int
     title: str
@@ -159,7 +165,7 @@ class ExerciseSpec:
 
 @dataclass
 class Bank:
-    chapter: int
+    chapter: int | str  # a chapter number, or CAPSTONE
     title: str
     exercises: list[ExerciseSpec]
     path: str = ""
@@ -199,15 +205,23 @@ def parse_bank(data, path: str, require_wrong: bool = True) -> Bank:
         )
     _no_unknown(data, ("chapter", "exercises"), ("title", "format"), path, "the file")
     chapter = data["chapter"]
-    if not isinstance(chapter, int) or isinstance(chapter, bool) or chapter < 1:
-        raise BankError(path, line_of(data, "chapter"), "`chapter` must be a positive integer")
-    name = re.search(r"ch(\d+)\.(yml|yaml|json)$", str(path))
-    if name and int(name.group(1)) != chapter:
+    if chapter != CAPSTONE and (
+        not isinstance(chapter, int) or isinstance(chapter, bool) or chapter < 1
+    ):
         raise BankError(
             path,
             line_of(data, "chapter"),
-            f"`chapter: {chapter}` but the file is named for chapter {int(name.group(1))}",
+            f"`chapter` must be a positive integer (or {CAPSTONE} for the capstone)",
         )
+    name = re.search(r"(?:ch(\d+)|(capstone))\.(yml|yaml|json)$", str(path))
+    if name:
+        named = CAPSTONE if name.group(2) else int(name.group(1))
+        if named != chapter:
+            raise BankError(
+                path,
+                line_of(data, "chapter"),
+                f"`chapter: {chapter}` but the file is named for chapter {named}",
+            )
     title = data.get("title", "")
     if not isinstance(title, str):
         raise BankError(path, line_of(data, "title"), "`title` must be text")
