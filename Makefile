@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: help venv site serve test test-fast lint zip bench clean
+.PHONY: help venv site serve test test-fast lint zip bench lms clean
 
 help:
 	@echo "make serve   build the course and serve it on http://127.0.0.1:8000/"
@@ -14,6 +14,7 @@ help:
 	@echo "make site    build the site into build/site"
 	@echo "make zip     build the offline bundle build/mfml-course.zip"
 	@echo "make bench   measure load times and bytes against stock JupyterLite"
+	@echo "make lms SITE_URL=https://...  SCORM packages and a Common Cartridge in build/lms"
 	@echo "make lint    ruff (code) and codespell (code and prose)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -47,6 +48,12 @@ lint: venv
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 	$(BIN)/codespell content labs exercises docs src scripts tests README.md course.yml
+
+# SCORM 1.2/2004 packages per week and an IMS Common Cartridge that embed the hosted course.
+lms:
+	@test -n "$(SITE_URL)" || { $(PYTHON) scripts/lms.py; exit 2; }
+	$(MAKE) site
+	$(BIN)/python scripts/lms.py --site-url "$(SITE_URL)"
 
 bench: site
 	$(BIN)/python scripts/bench.py

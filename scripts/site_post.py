@@ -19,6 +19,7 @@ COURSE_FOLDERS = ("chapters", "labs", "exercises")
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 NOTEBOOK_SCRIPT = "static/mfml/notebook.js"  # where notebook.js lands in the site
 NOTEBOOK_PAGES = ("notebooks/index.html", "lab/index.html")  # the views that get the course bar
+LMS_SCRIPT = "static/mfml/lms-bridge.js"  # the course side of the LMS wrapper (lms.py)
 
 
 def mark_read_only(site: Path) -> int:
@@ -67,6 +68,24 @@ def add_notebook_script(site: Path) -> int:
             html = html.replace("</body>", f"  {tag}\n  </body>", 1)
             page.write_text(html)
         count += 1
+    return count
+
+
+def add_lms_bridge(site: Path) -> int:
+    """Ship lms-bridge.js (the course's side of the LMS wrapper, scripts/lms.py) and load it in
+    the notebook views, as notebook.js is. It does nothing unless the page is framed."""
+    source = (ASSETS / "lms-bridge.js").read_bytes()
+    target = site / LMS_SCRIPT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source)
+    digest = hashlib.sha256(source).hexdigest()[:8]
+    tag = f'<script src="../{LMS_SCRIPT}?_={digest}" defer></script>'
+    count = 0
+    for name in NOTEBOOK_PAGES:
+        page = site / name
+        if page.exists() and LMS_SCRIPT not in (html := page.read_text()):
+            page.write_text(html.replace("</body>", f"  {tag}\n  </body>", 1))
+            count += 1
     return count
 
 
@@ -136,5 +155,6 @@ def finish(
     (site / "course.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     home_page.write(site, data)
     add_notebook_script(site)
+    add_lms_bridge(site)
     print(f"[build] {read_only} course files read-only; course.json: {data['counts']}")
     return data
