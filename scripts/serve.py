@@ -3,9 +3,15 @@
 Standard library only: this same file is the launcher inside the offline zip. A browser
 refuses module scripts and web workers from file://, so the site is always served.
 
-    python serve.py [--site DIR] [--port 8000] [--no-browser]
+    python serve.py [--site DIR] [--port 8000] [--no-browser] [--no-isolation]
 
 Takes port 8000, or the next free one, and says which.
+
+Every response carries the cross-origin isolation headers (docs/hosting.md): with them the
+page may use SharedArrayBuffer, which the Python kernel needs to be interrupted
+(Kernel → Interrupt stops a cell that runs for ever) and uses for fast file access. The site
+loads nothing from other origins, so isolation costs nothing; ``Cross-Origin-Resource-Policy:
+cross-origin`` still lets an isolated page on another site embed the course.
 """
 
 from __future__ import annotations
@@ -32,12 +38,24 @@ MIME_TYPES = {
 }
 
 
+# What makes the page cross-origin isolated (window.crossOriginIsolated == true).
+ISOLATION_HEADERS = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}
+
+
 class CourseHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    isolation = True
 
     def end_headers(self) -> None:
         # The course changes between versions; let the browser revalidate rather than guess.
         self.send_header("Cache-Control", "no-cache")
+        if self.isolation:
+            for name, value in ISOLATION_HEADERS.items():
+                self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
@@ -55,14 +73,25 @@ def free_port(start: int, host: str = "127.0.0.1", tries: int = 50) -> int:
     raise SystemExit(f"no free port between {start} and {start + tries - 1}")
 
 
-def make_server(site: Path, port: int, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(CourseHandler, directory=str(site))
+class PlainHandler(CourseHandler):
+    """The same, without the isolation headers (``--no-isolation``)."""
+
+    isolation = False
+
+
+def make_server(
+    site: Path, port: int, host: str = "127.0.0.1", isolation: bool = True
+) -> http.server.ThreadingHTTPServer:
+    handler_class = CourseHandler if isolation else PlainHandler
+    handler = functools.partial(handler_class, directory=str(site))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def start_in_thread(site: Path, port: int = 0) -> tuple[http.server.ThreadingHTTPServer, str]:
+def start_in_thread(
+    site: Path, port: int = 0, isolation: bool = True
+) -> tuple[http.server.ThreadingHTTPServer, str]:
     """For tests: serve on a free port in a daemon thread; returns (server, base URL)."""
-    server = make_server(site, port)
+    server = make_server(site, port, isolation=isolation)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -74,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=default_site)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    parser.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="leave out the cross-origin isolation headers (Kernel → Interrupt then does nothing)",
+    )
     args = parser.parse_args(argv)
 
     if not (args.site / "index.html").exists():
@@ -82,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port(args.port)
     if port != args.port:
         print(f"Port {args.port} is busy; using {port} instead.")
-    server = make_server(args.site, port)
+    server = make_server(args.site, port, isolation=not args.no_isolation)
     url = f"http://127.0.0.1:{port}/"
     print(f"The course is at {url}  (Ctrl+C to stop)", flush=True)
     if not args.no_browser:

@@ -8,7 +8,7 @@ import pytest
 from test_exercise_support import session  # noqa: F401  (fixture)
 
 from mfml.exercises import ex, export_progress, import_progress, load_progress
-from mfml.exercises.handle import spec_of
+from mfml.exercises.handle import instance_of, spec_of
 from mfml.exercises.instance import Instance
 from mfml.exercises.progress import MEMORY_NOTICE, ProgressStore
 
@@ -210,3 +210,20 @@ def test_rubric_buttons_record_self_assessment(session):  # noqa: F811
         box.value = True
     exercise._ui.box.children[-3].children[-1].click()
     assert exercise.progress()["status"] == "self_assessed"
+
+
+def test_no_public_path_from_the_handle_to_the_answer(session):  # noqa: F811
+    exercise = ex("99.1")
+    reference = instance_of(exercise).reference
+    assert not hasattr(exercise, "spec") and not hasattr(exercise, "_instance")
+    assert not hasattr(exercise, "solution_markdown")
+    for name in dir(exercise):
+        if name.startswith("__") or name in ("widget", "_ipython_display_"):
+            continue
+        value = getattr(exercise, name)
+        if callable(value):
+            continue
+        assert value is not reference and "SOLUTION-MARK" not in repr(value), name
+    assert all("SOLUTION-MARK" not in repr(v) for v in vars(exercise).values())
+    # the only way to the solution is the gate
+    assert "SOLUTION-MARK-1" not in str(exercise.solution(confirm=True))

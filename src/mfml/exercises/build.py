@@ -61,7 +61,10 @@ def build(
         if notebooks_dir is not None:
             target = Path(notebooks_dir) / notebook_name(bank.chapter)
             target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(chapter_notebook(bank), target)
+            # sources and outputs as whole strings, not lists of lines: JupyterLab's table
+            # of contents reads a Markdown output's text as one string
+            text = nbformat.writes(chapter_notebook(bank), split_lines=False)
+            target.write_text(text + "\n", encoding="utf-8")
         if json_dir is not None:
             compile_bank(source, json_dir)
         entries += manifest_entries(bank)

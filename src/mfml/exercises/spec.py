@@ -29,6 +29,7 @@ def bank_stem(chapter: int | str) -> str:
     """The file stem of a chapter's bank: ``ch09`` for chapter 9, ``capstone`` for C."""
     return "capstone" if chapter == CAPSTONE else f"ch{chapter:02d}"
 
+
 EXERCISE_REQUIRED = ("id", "level", "title", "prompt", "starter", "hints", "solution", "check")
 EXERCISE_OPTIONAL = ("params", "wrong")
 CHECK_FIELDS = {  # kind -> (required, optional)

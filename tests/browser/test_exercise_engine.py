@@ -1,0 +1,193 @@
+"""The exercise engine in the real browser (issue 13): a too-slow answer is stopped within the
+check's budget with a message; Kernel → Interrupt stops a cell that loops for ever and the
+kernel stays usable (the site is cross-origin isolated); feedback is one box under the check
+cell, a fresh "Run all" stays quiet, a declared mistake gets its message, and a new variant
+replaces the question in place and recognises an answer to the previous one."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from notebook import KERNEL_STDOUT, open_notebook, run_all
+
+NOTEBOOK = "exercises/ch03-exercises.ipynb"
+
+RUN_CELL = """
+async ({match, source}) => {
+  const app = window.jupyterapp;
+  const notebook = app.shell.currentWidget.content;
+  const cells = notebook.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    if (cells.get(i).sharedModel.getSource().includes(match)) {
+      if (source !== null) cells.get(i).sharedModel.setSource(source);
+      notebook.activeCellIndex = i;
+      await notebook.scrollToItem(i, 'center');
+      await app.commands.execute('notebook:run-cell');
+      const sleep = ms => new Promise(r => setTimeout(r, ms));
+      const kernel = app.shell.currentWidget.sessionContext.session.kernel;
+      for (let k = 0; k < 600 && kernel.status !== 'idle'; k++) await sleep(50);
+      const node = notebook.widgets[i].node.querySelector('.jp-OutputArea');
+      return {index: i, text: node ? node.innerText : '', html: node ? node.innerHTML : ''};
+    }
+  }
+  throw new Error('no cell contains ' + match);
+}
+"""
+
+OUTPUT_OF = """
+(index) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const node = notebook.widgets[index].node.querySelector('.jp-OutputArea');
+  return node ? node.innerText : '';
+}
+"""
+
+QUADRATIC = """
+import time
+from mfml.exercises import ex
+
+def pairwise_sq_sum(x):
+    return float(sum((a - b) ** 2 for a in x for b in x))
+
+start = time.perf_counter()
+feedback = ex("3.11").check(pairwise_sq_sum)
+print(f"SECONDS {time.perf_counter() - start:.2f}")
+print(f"CATEGORY {feedback.category}")
+print(f"MESSAGE {feedback.message}")
+"""
+
+
+def kernel_run(page, code: str) -> str:
+    out = page.evaluate(KERNEL_STDOUT, code)
+    assert "ERROR" not in out, out
+    return out
+
+
+@pytest.mark.browser
+def test_a_too_slow_answer_is_stopped_within_the_budget(page, base_url):
+    open_notebook(page, base_url, NOTEBOOK)
+    budget = float(
+        kernel_run(page, "from mfml.exercises.guard import budget\nprint(budget())").strip()
+    )
+    wall = time.perf_counter()
+    out = kernel_run(page, QUADRATIC)
+    wall = time.perf_counter() - wall
+    seconds = float(re.search(r"SECONDS ([\d.]+)", out).group(1))
+    assert "CATEGORY too_slow" in out, out
+    message = re.search(r"MESSAGE (.*)", out).group(1)
+    assert "too slow" in message and re.search(r"n = \d+", message), message
+    assert re.search(r"grew like n\^\d\.\d", message) or "did not finish" in message, message
+    # the learner's code may use the budget; preparing the reference adds little
+    assert seconds < budget + 2.0, f"the check took {seconds:.1f} s (budget {budget} s)"
+    assert wall < budget + 10.0, f"the cell took {wall:.1f} s"
+    print(f"\n3.11 too slow, stopped after {seconds:.2f} s: {message}")
+
+
+INTERRUPTIBLE = """
+async () => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  for (let i = 0; i < 200 && !window.mfmlInterruptBuffer; i++) await sleep(50);
+  return {isolated: window.crossOriginIsolated, buffer: !!window.mfmlInterruptBuffer};
+}
+"""
+
+KERNEL_HAS_THE_BUFFER = "from mfml.exercises import interrupt\nprint(interrupt.ready())"
+
+LOOP_AND_INTERRUPT = """
+async () => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const kernel = panel.sessionContext.session.kernel;
+  let error = '';
+  const future = kernel.requestExecute({code: 'n = 0\\nwhile True:\\n    n += 1\\n'});
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'error') error = msg.content.ename;
+  };
+  await sleep(1500);
+  const busy = kernel.status;
+  const start = performance.now();
+  await app.commands.execute('kernelmenu:interrupt');
+  const stopped = await Promise.race(
+    [future.done.then(() => true), sleep(15000).then(() => false)]);
+  return {busy, stopped, error, ms: performance.now() - start};
+}
+"""
+
+
+@pytest.mark.browser
+def test_kernel_interrupt_stops_a_cell_that_loops_for_ever(page, base_url):
+    open_notebook(page, base_url, NOTEBOOK)
+    page.evaluate(RUN_CELL, {"match": "from mfml.exercises import ex", "source": None})
+    ready = page.evaluate(INTERRUPTIBLE)
+    assert ready["isolated"], "the page is not cross-origin isolated (serve.py headers?)"
+    assert ready["buffer"], "the page did not find the kernel's worker to share a buffer"
+    for _ in range(50):
+        if kernel_run(page, KERNEL_HAS_THE_BUFFER).strip() == "True":
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the kernel never received the interrupt buffer")
+    result = page.evaluate(LOOP_AND_INTERRUPT)
+    assert result["busy"] == "busy", result
+    assert result["stopped"], f"Interrupt did not stop the loop: {result}"
+    assert result["error"] == "KeyboardInterrupt", result
+    assert result["ms"] < 5000, result
+    # the kernel is still the same kernel: its variables are there, and it runs code
+    out = kernel_run(page, "print(n > 0, 6 * 7)")
+    assert out.strip() == "True 42", out
+    print(f"\ninterrupt stopped the loop in {result['ms']:.0f} ms")
+
+
+@pytest.mark.browser
+def test_feedback_run_all_and_the_variant_flow(page, base_url):
+    open_notebook(page, base_url, NOTEBOOK)
+    run = run_all(page, NOTEBOOK)
+    assert not run.problems, "\n".join(run.problems)
+    # a fresh Run all: every check says "not attempted" quietly, in one grey line, no box
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-OutputArea .mfml-feedback')]"
+        ".map(n => ({category: n.dataset.category, box: !!n.style.backgroundColor}))"
+    )
+    assert boxes and all(b["category"] == "not_attempted" and not b["box"] for b in boxes), boxes
+    # the title is shown once (the heading), and the prompt once (the widget replaced it)
+    first = page.evaluate(RUN_CELL, {"match": 'ex("3.1")\n', "source": None})
+    assert "Reading the limits of a sum" not in first["text"], first["text"][:300]
+    assert first["text"].count("Compute") == 1, first["text"][:300]
+    assert "mfml-exercise" in first["html"]
+
+    # a declared mistake (the sum stops one term early) gets its own message, in one box
+    wrong = "m, n = ex('3.1').params['m'], ex('3.1').params['n']\n"
+    wrong += "answer = float(sum(2 * i - 1 for i in range(m, n)))"
+    page.evaluate(RUN_CELL, {"match": "answer = ...", "source": wrong})
+    checked = page.evaluate(RUN_CELL, {"match": 'ex("3.1").check(answer)', "source": None})
+    assert "range(m, n)" in checked["text"] and "stops before" in checked["text"], checked
+    assert "Stuck? Hint 1 of" in checked["text"]
+    assert checked["html"].count("mfml-feedback ") == 1, checked["html"][:500]
+    assert 'data-category="incorrect"' in checked["html"]
+    widget = page.locator(".mfml-exercise").first
+    assert "range(m, n)" not in widget.inner_text(), "the feedback is repeated in the widget"
+
+    # the right answer: said once
+    right = wrong.replace("range(m, n)", "range(m, n + 1)")
+    page.evaluate(RUN_CELL, {"match": "range(m, n)))", "source": right})
+    checked = page.evaluate(RUN_CELL, {"match": 'ex("3.1").check(answer)', "source": None})
+    assert checked["text"].count("Correct") == 1, checked["text"]
+
+    # a new variant replaces the question in place; the old answer is recognised as such
+    before = widget.locator(".mfml-prompt").inner_text()
+    widget.locator(".mfml-variant").click()
+    page.wait_for_function(
+        "() => document.querySelector('.mfml-exercise .mfml-prompt').innerText"
+        ".includes('New variant')"
+    )
+    after = widget.locator(".mfml-prompt").inner_text()
+    assert after != before and after.count("Compute") == 1, after
+    stale = page.evaluate(RUN_CELL, {"match": 'ex("3.1").check(answer)', "source": None})
+    assert "previous variant" in stale["text"], stale["text"]
+    assert 'data-category="other_variant"' in stale["html"]
+    page.evaluate(RUN_CELL, {"match": "range(m, n + 1)))", "source": None})
+    fresh = page.evaluate(RUN_CELL, {"match": 'ex("3.1").check(answer)', "source": None})
+    assert fresh["text"].count("Correct") == 1, fresh["text"]
