@@ -212,6 +212,26 @@ def test_progress_reaches_the_lms_and_comes_back(context, site, base_url, runtim
             "print(d['1.1']['status'], d['1.4']['attempts'], d['1.3']['hints_used'])",
         )
         assert out.split() == ["correct", "1", "2"], out
+
+        # at the threshold (0.8 of the auto-checked exercises correct) the unit is passed
+        sco.evaluate(
+            """() => {
+              const auto = window.mfmlLms.config.automatic;
+              const held = window.mfmlLms.state.held;
+              auto.slice(0, Math.ceil(0.8 * auto.length)).forEach(id => {
+                held.exercises[id] = {status: 'correct', attempts: 1, hints_used: 0,
+                                      revealed: false, first: null, last: null};
+              });
+              window.mfmlLms.report();
+            }"""
+        )
+        cmi = page.evaluate(CMI)
+        if scorm == "2004":
+            assert (cmi["success_status"], cmi["completion_status"]) == ("passed", "completed")
+            assert float(cmi["score"]["scaled"]) >= 0.8
+        else:
+            assert cmi["core"]["lesson_status"] == "passed"
+            assert int(cmi["core"]["score"]["raw"]) >= 80
     finally:
         server.shutdown()
 
