@@ -42,6 +42,9 @@ FEDERATED_EXTENSIONS = (
 )
 
 
+# Front-matter kinds: a capstone notebook (content/capstone/) is numbered in reading order.
+KINDS = ("chapter", "lab", "guide", "capstone")
+
 BUILD = LITE = FILES = SITE = Path()
 
 
@@ -104,8 +107,10 @@ def read_source(path: Path) -> nbformat.NotebookNode:
     except Exception as exc:  # jupytext raises many kinds; all mean a malformed source
         raise BuildError(f"{rel}: not a valid MyST notebook: {exc}") from exc
     meta = nb.metadata.get("mfml")
-    if not isinstance(meta, dict) or meta.get("kind") not in ("chapter", "lab", "guide"):
-        raise BuildError(f"{rel}: front matter needs `mfml: {{kind: chapter|lab|guide, ...}}`")
+    if not isinstance(meta, dict) or meta.get("kind") not in KINDS:
+        raise BuildError(
+            f"{rel}: front matter needs `mfml: {{kind: chapter|lab|guide|capstone, ...}}`"
+        )
     if not meta.get("title"):
         raise BuildError(f"{rel}: front matter `mfml` needs a title")
     if meta["kind"] != "guide" and not isinstance(meta.get("number"), int):

@@ -23,6 +23,7 @@ DEFAULT_STORAGE = "mfml-course-v1"
 LEVELS = {1: "Recall", 2: "Apply", 3: "Derive", 4: "Research"}
 LEVEL_NAMES = {1: "Recall", 2: "Apply", 3: "Derive and analyse", 4: "Research thinking"}
 DONE_STATUSES = ("correct", "self_assessed")
+CAPSTONE = "C"  # the capstone's exercise ids are C.1, C.2, ... (site_post.CAPSTONE)
 
 THREADS = [
     (
@@ -204,10 +205,18 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
     chapters = {c["number"]: c for c in course["chapters"]}
     labs = {lab["number"]: lab for lab in course["labs"]}
     sets = {s["chapter"]: s for s in course["exercise_sets"]}
+    capstone_set = {}
+    if course.get("capstone") and course["capstone"].get("exercises_path"):
+        capstone_set = {
+            "path": course["capstone"]["exercises_path"],
+            "count": len(course["capstone"]["exercises"]),
+        }
     by_chapter: dict[int, list[dict]] = {}
     for ex in course["exercises"]:
         by_chapter.setdefault(ex["chapter"], []).append(ex)
     version = course.get("version", "")
+    cap = course.get("capstone")  # None until the capstone has notebooks
+    cap_exercises = by_chapter.get(CAPSTONE, [])
 
     def chapter_title(n: int) -> str:
         c = chapters.get(n)
@@ -220,8 +229,8 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
             return f'<span class="soon" data-coming-chapter="{n}">{esc(text)} (coming)</span>'
         return f'<a href="{notebook_url(c["path"])}" data-chapter="{n}">{esc(text)}</a>'
 
-    def set_link(n: int, label: str | None = None) -> str:
-        s = sets[n]
+    def set_link(n: int | str, label: str | None = None) -> str:
+        s = sets[n] if n != CAPSTONE else capstone_set
         text = label or f"{s['count']} exercises"
         return f'<a href="{notebook_url(s["path"])}" data-set="{n}">{esc(text)}</a>'
 
@@ -241,9 +250,16 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
             extra = f" <small>({set_link(n, 'exercises')})</small>" if n in sets else ""
             items.append(f"<span>{chapter_link(n, title.strip())}{extra}</span>")
         items += [lab_link(n) for n in w["labs"]]
-        if w.get("capstone"):
+        if w.get("capstone") and cap:
+            extra = ""
+            if cap.get("exercises_path"):
+                extra = f" <small>({set_link(CAPSTONE, 'exercises')})</small>"
+            link = f'<a href="{notebook_url(cap["path"])}" data-capstone>Capstone</a>'
+            items.append(f"<span>{link}{extra}</span>")
+        elif w.get("capstone"):
             items.append('<a href="#capstone" class="soon">Capstone (coming)</a>')
-        total = sum(len(by_chapter.get(n, [])) for n in w["chapters"])
+        chapters_of_week = w["chapters"] + ([CAPSTONE] if w.get("capstone") else [])
+        total = sum(len(by_chapter.get(n, [])) for n in chapters_of_week)
         label = f"{total} exercises this week" if total else "no exercises yet this week"
         weeks.append(
             f'<li class="card week" data-week="{w["number"]}">'
@@ -312,6 +328,20 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
             f'<td class="n opt" data-auto-count="{n}">{auto}</td>'
             f'<td class="n" data-chapter-done="{n}">0</td></tr>'
         )
+    if capstone_set:
+        levels = Counter(e["level"] for e in cap_exercises)
+        auto = sum(1 for e in cap_exercises if e.get("automatic"))
+        cells = "".join(
+            f'<td class="n" data-level-count="{CAPSTONE}-{k}">{levels.get(k, 0)}</td>'
+            for k in LEVELS
+        )
+        exercise_rows.append(
+            f'<tr data-capstone-set="{CAPSTONE}"><td>{set_link(CAPSTONE, "Capstone")}'
+            f'<span class="sub title">{esc(cap["title"])}</span></td>'
+            f'<td class="n" data-set-count="{CAPSTONE}">{capstone_set["count"]}</td>{cells}'
+            f'<td class="n opt" data-auto-count="{CAPSTONE}">{auto}</td>'
+            f'<td class="n" data-chapter-done="{CAPSTONE}">0</td></tr>'
+        )
     level_totals = Counter(e["level"] for e in course["exercises"])
     total_cells = "".join(f'<td class="n">{level_totals.get(k, 0)}</td>' for k in LEVELS)
     level_legend = "; ".join(f"<b>{k}</b> {esc(v)}" for k, v in LEVEL_NAMES.items())
@@ -335,7 +365,19 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
         f"Exercises for chapter {s['chapter']}</option>"
         for s in course["exercise_sets"]
     )
+    if capstone_set:
+        set_options += (
+            f'<option value="{esc(capstone_set["path"])}" data-title="Exercises for the capstone">'
+            "Exercises for the capstone</option>"
+        )
     embed_groups.append(f'<optgroup label="Exercise sets">{set_options}</optgroup>')
+    if cap:
+        capstone_options = "".join(
+            f'<option value="{esc(nb["path"])}" data-title="Capstone: {esc(nb["title"])}">'
+            f"Capstone {nb['number']}: {esc(nb['title'])}</option>"
+            for nb in cap["notebooks"]
+        )
+        embed_groups.append(f'<optgroup label="Capstone">{capstone_options}</optgroup>')
     first = course["chapters"][0] if course["chapters"] else course["labs"][0]
     first_url = notebook_url(first["path"])
 
@@ -350,10 +392,15 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
         "version": version,
         "download": DOWNLOAD,
         "done": list(DONE_STATUSES),
-        "chapters": {str(n): [e["id"] for e in items] for n, items in sorted(by_chapter.items())},
-        "weeks": {str(w["number"]): w["chapters"] for w in course["weeks"]},
+        "chapters": {str(n): [e["id"] for e in items] for n, items in by_chapter.items()},
+        # the capstone's exercises count towards its week, as a chapter's do
+        "weeks": {
+            str(w["number"]): w["chapters"] + ([CAPSTONE] if w.get("capstone") and cap else [])
+            for w in course["weeks"]
+        },
     }
     data_json = json.dumps(data, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    capstone_count, capstone_section = capstone_html(cap, cap_exercises)
     script = SCRIPT + (f"?v={quote(version)}" if version else "")
 
     return f"""<!doctype html>
@@ -379,7 +426,7 @@ runs in your browser: nothing to install, nothing sent anywhere.</p>
 <li><b data-count="chapters">{counts["chapters"]}</b> chapters</li>
 <li><b data-count="labs">{counts["labs"]}</b> interactive labs</li>
 <li><b data-count="exercises">{counts["exercises"]}</b> exercises with solutions</li>
-<li>a capstone (coming)</li>
+{capstone_count}
 </ul>
 <div class="actions">{guides}</div>
 </div></header>
@@ -457,16 +504,7 @@ automatically, open questions are compared with a model answer. Levels: {level_l
 </table></div>
 </section>
 
-<section id="capstone" aria-labelledby="capstone-h">
-<h2 id="capstone-h">The capstone <span class="tag">coming</span></h2>
-<div class="card">
-<h3>Linear regression from scratch</h3>
-<p>From the equations to an implementation: the closed form solved stably, gradient descent, a
-numerical gradient check, and a comparison of the two, reproducing certified reference
-coefficients, then a short research report. It is planned for week 8 and is not in this
-version of the course yet.</p>
-</div>
-</section>
+{capstone_section}
 
 <section id="how" aria-labelledby="how-h">
 <h2 id="how-h">How to use the course</h2>
@@ -541,6 +579,56 @@ Most platforms need the course served over HTTPS.</p>
 </body>
 </html>
 """
+
+
+CAPSTONE_PITCH = (
+    "From the equations to an implementation: the normal equations derived, a least-squares "
+    "solver as accurate as float64 allows, gradient descent on standardized features with a "
+    "numerical gradient check, NIST's certified Longley coefficients reproduced digit by digit "
+    "(and the count of digits explained), then a short research report exported as one HTML file."
+)
+
+
+def capstone_html(cap: dict | None, exercises: list[dict]) -> tuple[str, str]:
+    """The hero's capstone item and the #capstone section: available (links, progress) once
+    the capstone has notebooks, "coming" before."""
+    if not cap:
+        section = (
+            '<section id="capstone" aria-labelledby="capstone-h">\n'
+            '<h2 id="capstone-h">The capstone <span class="tag">coming</span></h2>\n'
+            '<div class="card">\n<h3>Linear regression from scratch</h3>\n'
+            f"<p>{esc(CAPSTONE_PITCH)} It is planned for week 8 and is not in this version of "
+            "the course yet.</p>\n</div>\n</section>"
+        )
+        return "<li>a capstone (coming)</li>", section
+    count = len(exercises)
+    hero = f'<li><a href="#capstone" style="color:inherit">a capstone</a>, {count} tasks</li>'
+    steps = "".join(
+        f'<li><a href="{notebook_url(nb["path"])}" data-capstone-notebook="{nb["number"]}">'
+        f"{esc(nb['title'])}</a></li>"
+        for nb in cap["notebooks"]
+    )
+    week = f"week {cap['week']} · " if cap.get("week") else ""
+    tasks = ""
+    progress = ""
+    if cap.get("exercises_path"):
+        tasks = (
+            f'<p><a class="btn ghost" href="{notebook_url(cap["exercises_path"])}" '
+            f'data-set="{CAPSTONE}">The {count} capstone tasks (C.1 to C.{count})</a></p>'
+        )
+        progress = meter("data-chapter-progress", CAPSTONE, f"{count} capstone tasks")
+    section = f"""<section id="capstone" aria-labelledby="capstone-h">
+<h2 id="capstone-h">The capstone</h2>
+<div class="card" data-capstone-card>
+<h3><a href="{notebook_url(cap["path"])}" data-capstone>{esc(cap["title"])}</a></h3>
+<p class="small">{week}{count} tasks with hints and solutions</p>
+{progress}
+<p>{esc(CAPSTONE_PITCH)}</p>
+<ol class="steps">{steps}</ol>
+{tasks}
+</div>
+</section>"""
+    return hero, section
 
 
 CONFIG_BLOCK = re.compile(r'<script\s+id="jupyter-config-data".*?</script>', re.S)

@@ -19,6 +19,7 @@ COURSE_FOLDERS = ("chapters", "labs", "exercises")
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 NOTEBOOK_SCRIPT = "static/mfml/notebook.js"  # where notebook.js lands in the site
 NOTEBOOK_PAGES = ("notebooks/index.html", "lab/index.html")  # the views that get the course bar
+CAPSTONE = "C"  # the capstone's exercises: ids C.1, C.2, ... (exercises/capstone.yml)
 LMS_SCRIPT = "static/mfml/lms-bridge.js"  # the course side of the LMS wrapper (lms.py)
 
 
@@ -96,6 +97,7 @@ def manifest(course: dict, notebooks: list[dict], exercises: list[dict], version
     by_chapter: dict[int, list[dict]] = {}
     for ex in exercises:
         by_chapter.setdefault(ex["chapter"], []).append(ex)
+    capstone_exercises = by_chapter.pop(CAPSTONE, [])  # listed under "capstone", not a chapter
 
     chapters = []
     for nb in sorted((n for n in notebooks if n["kind"] == "chapter"), key=lambda n: n["number"]):
@@ -144,6 +146,25 @@ def manifest(course: dict, notebooks: list[dict], exercises: list[dict], version
         "guides": guides,
         "exercise_sets": exercise_sets,
         "exercises": exercises,
+        "capstone": capstone(course, notebooks, capstone_exercises),
+    }
+
+
+def capstone(course: dict, notebooks: list[dict], exercises: list[dict]) -> dict | None:
+    """The capstone's notebooks (front matter `kind: capstone`, in order), its exercise set
+    and its week; None while it has no notebook."""
+    pages = sorted((n for n in notebooks if n["kind"] == "capstone"), key=lambda n: n["number"])
+    if not pages:
+        return None
+    return {
+        "title": pages[0]["title"],
+        "path": pages[0]["path"],
+        "week": next((w["number"] for w in course["weeks"] if w.get("capstone")), None),
+        "notebooks": [
+            {"number": n["number"], "title": n["title"], "path": n["path"]} for n in pages
+        ],
+        "exercises_path": "exercises/capstone-exercises.ipynb" if exercises else None,
+        "exercises": [e["id"] for e in exercises],
     }
 
 
