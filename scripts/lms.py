@@ -85,6 +85,13 @@ def units(course: dict) -> list[dict]:
         for n in week["labs"]:
             if n in labs:
                 items.append({"title": f"Lab {n}: {labs[n]['title']}", "path": labs[n]["path"]})
+        capstone = course.get("capstone") or {}
+        if capstone.get("week") == week["number"]:
+            for page in capstone.get("notebooks", []):
+                items.append({"title": f"Capstone: {page['title']}", "path": page["path"]})
+            if capstone.get("exercises_path"):
+                items.append({"title": "Capstone exercises", "path": capstone["exercises_path"]})
+            exercises.extend(capstone.get("exercises", []))
         out.append(
             {
                 "slug": f"week-{week['number']}",

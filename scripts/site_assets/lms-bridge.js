@@ -160,6 +160,9 @@
       var course = await response.json();
       var week = {}, auto = {};
       course.chapters.forEach(function (c) { c.exercises.forEach(function (id) { week[id] = c.week; }); });
+      if (course.capstone && course.capstone.week) {
+        (course.capstone.exercises || []).forEach(function (id) { week[id] = course.capstone.week; });
+      }
       course.exercises.forEach(function (e) { if (e.automatic) auto[e.id] = true; });
       state.course = {week: week, auto: auto};
     } catch (e) {

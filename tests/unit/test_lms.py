@@ -99,6 +99,23 @@ def test_units_follow_the_weeks():
     assert len(units[-1]["exercises"]) == 640
 
 
+def test_the_capstone_joins_its_week():
+    course = fake_course()
+    course["exercises"] += [{"id": "C.1", "chapter": "C", "automatic": True}]
+    course["capstone"] = {
+        "week": 8,
+        "notebooks": [{"number": 1, "title": "Regression", "path": "chapters/capstone/c1.ipynb"}],
+        "exercises_path": "exercises/capstone-exercises.ipynb",
+        "exercises": ["C.1"],
+    }
+    week8 = lms.units(course)[7]
+    assert [i["path"] for i in week8["items"]][-2:] == [
+        "chapters/capstone/c1.ipynb",
+        "exercises/capstone-exercises.ipynb",
+    ]
+    assert week8["exercises"][-1] == "C.1" and week8["automatic"][-1] == "C.1"
+
+
 def test_every_package_is_small_and_points_only_at_the_site(built):
     packages = sorted(built.rglob("*.zip"))
     assert len(packages) == 18
