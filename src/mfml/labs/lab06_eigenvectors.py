@@ -65,12 +65,11 @@ def eigen_directions(A, tol: float = RANK_RTOL) -> tuple[str, np.ndarray]:
             return "all", np.zeros(0)
         return "none", np.zeros(0)
     phi = np.arctan2(gamma, beta)
-    if _repeated(A, tol):
-        delta = np.array([0.0 if alpha < 0 else np.pi])  # -alpha / radius is +1 or -1
-    elif discriminant(A) < 0:
+    if discriminant(A) < 0 and not _repeated(A, tol):
         return "none", np.zeros(0)
-    else:
-        delta = np.arccos(np.clip(-alpha / radius, -1.0, 1.0)) * np.array([-1.0, 1.0])
+    # A repeated eigenvalue gives -alpha / radius = +1 or -1 (one direction); a nearly repeated
+    # one of a symmetric matrix still has two perpendicular directions, which only this finds.
+    delta = np.arccos(np.clip(-alpha / radius, -1.0, 1.0)) * np.array([-1.0, 1.0])
     angles = np.mod(np.degrees((phi + delta) / 2), 180.0)
     angles = np.where(angles >= 180.0 - 1e-9, 0.0, angles)
     return "some", np.unique(np.round(angles, 9))
