@@ -616,7 +616,8 @@ def capstone_html(cap: dict | None, exercises: list[dict]) -> tuple[str, str]:
             f'<p><a class="btn ghost" href="{notebook_url(cap["exercises_path"])}" '
             f'data-set="{CAPSTONE}">The {count} capstone tasks (C.1 to C.{count})</a></p>'
         )
-        progress = meter("data-chapter-progress", CAPSTONE, f"{count} capstone tasks")
+        bar = meter("data-chapter-progress", CAPSTONE, f"{count} capstone tasks")
+        progress = f'<div style="max-width:360px">{bar}</div>'
     section = f"""<section id="capstone" aria-labelledby="capstone-h">
 <h2 id="capstone-h">The capstone</h2>
 <div class="card" data-capstone-card>
