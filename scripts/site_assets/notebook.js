@@ -583,7 +583,7 @@
     rows[name] = node;
     if (node) {
       // order: storage warning, update notice, the nav row, a message
-      var order = ['storage', 'update', 'nav', 'message'];
+      var order = ['storage', 'update', 'nav', 'book', 'message'];
       var after = null;
       for (var i = order.indexOf(name) + 1; i < order.length && !after; i++) after = rows[order[i]];
       bar.insertBefore(node, after || null);
@@ -665,6 +665,8 @@
       title: 'Read back a zip made with "Download my work"; nothing of yours is overwritten'}));
     var home = el('a', {'class': 'mfml-home', href: HOME, text: '\u2190 Course home'});
     setRow('nav', el('div', {'class': 'mfml-row mfml-nav', id: 'mfml-nav'}, [home, where, tools]));
+    showBook();
+    watchKernel(state.panel);
     if (meta && isWork(path) && !isBackup(path)) showUpdate(state.panel, meta);
     else setRow('update', null);
   }
@@ -687,10 +689,387 @@
     update();
   }
 
+  // ---------------------------------------------------------------- the book: where, what next
+
+  /* A second row of the bar reads the course like a book: where the learner is (week, part,
+   * chapter; a lab; an exercise set), Previous / Next in reading order (Start here, chapters
+   * 1..20, then the capstone), the chapter's exercises and its week's labs, all in this tab;
+   * the page title is the notebook's title. The same row says in words what Python is doing
+   * (a live region) and offers "Run all". course.json (written by the build) is the map. */
+
+  var book = {data: null, loading: null, kernel: null, panel: null, stopped: false};
+
+  function courseData() {
+    if (!book.loading) {
+      book.loading = fetch(ROOT + 'course.json', {cache: 'no-cache'})
+        .then(function (response) { return response.json(); })
+        .then(function (data) { book.data = data; return data; })
+        .catch(function () { return null; });
+    }
+    return book.loading;
+  }
+
+  // Start here, chapters in number order, then the capstone's notebooks: the reading order.
+  function readingOrder(data) {
+    var order = [];
+    (data.guides || []).forEach(function (g) {
+      if (/start-here\.ipynb$/.test(g.path)) order.push({kind: 'guide', title: g.title, path: g.path});
+    });
+    (data.chapters || []).slice().sort(function (a, b) { return a.number - b.number; })
+      .forEach(function (c) { order.push(Object.assign({kind: 'chapter'}, c)); });
+    var capstone = data.capstone;
+    ((capstone && capstone.notebooks) || []).forEach(function (n) {
+      order.push({kind: 'capstone', number: n.number, title: n.title, path: n.path,
+        week: capstone.week});
+    });
+    return order;
+  }
+
+  function shortName(item) {
+    if (!item) return '';
+    if (item.kind === 'chapter') return 'Chapter ' + item.number;
+    if (item.kind === 'capstone') return 'Capstone';
+    if (item.kind === 'lab') return 'Lab ' + item.number;
+    return item.title;
+  }
+  function longName(item) {
+    if (item.kind === 'chapter' || item.kind === 'lab') return shortName(item) + ': ' + item.title;
+    if (item.kind === 'capstone') return 'Capstone: ' + item.title;
+    return item.title;
+  }
+
+  /* Where a notebook sits in the course: {crumbs, title, prev, next, links}. A learner's copy
+   * (my-work/<course path>) sits where its course notebook does. */
+  function locate(data, path) {
+    if (!data || !path) return null;
+    var mine = isWork(path);
+    var course = mine ? path.slice(WORK.length + 1) : path;
+    var order = readingOrder(data);
+    var at = -1;
+    for (var i = 0; i < order.length; i++) if (order[i].path === course) at = i;
+    var chapterOf = function (n) {
+      return (data.chapters || []).filter(function (c) { return c.number === n; })[0] || null;
+    };
+    var labsOfWeek = function (week) {
+      return (data.labs || []).filter(function (l) { return week && l.week === week; })
+        .map(function (l) { return Object.assign({kind: 'lab'}, l); });
+    };
+    var where = null;
+    if (at >= 0) {
+      var item = order[at];
+      where = {crumbs: [], title: longName(item), prev: order[at - 1] || null,
+        next: order[at + 1] || null, links: []};
+      if (item.week) where.crumbs.push('Week ' + item.week);
+      if (item.kind === 'chapter') {
+        if (item.part) where.crumbs.push('Part ' + item.part);
+        where.crumbs.push('Chapter ' + item.number + ' of ' + (data.chapters || []).length);
+        if (item.exercises_path) {
+          where.links.push({kind: 'exercises', title: 'Exercises for chapter ' + item.number,
+            label: 'Exercises', path: item.exercises_path});
+        }
+        labsOfWeek(item.week).forEach(function (lab) {
+          where.links.push({kind: 'lab', title: longName(lab), label: shortName(lab), path: lab.path});
+        });
+      } else if (item.kind === 'capstone') {
+        where.crumbs.push('Capstone');
+        if (data.capstone.exercises_path && course !== data.capstone.exercises_path) {
+          where.links.push({kind: 'exercises', title: 'Capstone exercises', label: 'Exercises',
+            path: data.capstone.exercises_path});
+        }
+      }
+      where.label = item.title;
+    } else {
+      var labs = (data.labs || []).map(function (l) { return Object.assign({kind: 'lab'}, l); });
+      var sets = data.exercise_sets || [];
+      var lab = labs.filter(function (l) { return l.path === course; })[0];
+      var set = sets.filter(function (s) { return s.path === course; })[0];
+      var capstone = data.capstone;
+      if (lab) {
+        var li = labs.indexOf(lab);
+        where = {crumbs: lab.week ? ['Week ' + lab.week] : [], title: longName(lab),
+          label: lab.title, prev: labs[li - 1] || null, next: labs[li + 1] || null, links: []};
+        where.crumbs.push('Lab ' + lab.number + ' of ' + labs.length);
+        var weekChapters = ((data.weeks || []).filter(function (w) {
+          return w.number === lab.week;
+        })[0] || {chapters: []}).chapters;
+        weekChapters.forEach(function (n) {
+          var c = chapterOf(n);
+          if (c) {
+            where.links.push({kind: 'chapter', title: longName(Object.assign({kind: 'chapter'}, c)),
+              label: 'Chapter ' + c.number, path: c.path});
+          }
+        });
+      } else if (set) {
+        var chapter = chapterOf(set.chapter);
+        var ci = -1;
+        if (chapter) for (var j = 0; j < order.length; j++) if (order[j].path === chapter.path) ci = j;
+        where = {crumbs: [], title: 'Exercises, chapter ' + set.chapter +
+          (chapter ? ': ' + chapter.title : ''), label: 'Exercises' + (chapter ? ': ' + chapter.title : ''),
+          prev: null, next: ci >= 0 ? order[ci + 1] || null : null, links: []};
+        if (chapter && chapter.week) where.crumbs.push('Week ' + chapter.week);
+        if (chapter && chapter.part) where.crumbs.push('Part ' + chapter.part);
+        where.crumbs.push('Exercises for chapter ' + set.chapter);
+        if (chapter) {
+          where.links.push({kind: 'chapter', title: longName(Object.assign({kind: 'chapter'}, chapter)),
+            label: '\u2191 Chapter ' + chapter.number, path: chapter.path});
+        }
+      } else if (capstone && capstone.exercises_path === course) {
+        var last = order.filter(function (o) { return o.kind === 'capstone'; }).pop() || null;
+        where = {crumbs: capstone.week ? ['Week ' + capstone.week, 'Capstone'] : ['Capstone'],
+          title: 'Capstone exercises', label: 'Exercises', prev: last, next: null,
+          links: [{kind: 'capstone', title: capstone.title, label: '\u2191 Capstone', path: capstone.path}]};
+      } else {
+        var guide = (data.guides || []).filter(function (g) { return g.path === course; })[0];
+        if (!guide) return null;
+        where = {crumbs: [], title: guide.title, label: guide.title, prev: null, next: null, links: []};
+      }
+    }
+    if (mine) where.title += ' (my copy)';
+    return where;
+  }
+
+  function bookLink(id, text, longText, title, path) {
+    var link = el('a', {'class': 'mfml-bar-button mfml-book-link', id: id, href: viewUrl(path),
+      title: title, 'aria-label': title});
+    link.appendChild(document.createTextNode(text));
+    if (longText) link.appendChild(el('span', {'class': 'mfml-long', text: longText}));
+    return link;
+  }
+
+  var titleObserver = null;
+  function setTitle(text) {
+    book.title = text;
+    if (text && document.title !== text) document.title = text;
+    if (!titleObserver && window.MutationObserver) {
+      // the notebook app names the tab after the file; keep the course's name
+      titleObserver = new MutationObserver(function () {
+        if (book.title && document.title !== book.title) document.title = book.title;
+      });
+      titleObserver.observe(document.head, {childList: true, subtree: true, characterData: true});
+    }
+  }
+
+  function showBook() {
+    if (!bar) return;
+    var path = state.path;
+    var row = el('div', {'class': 'mfml-row mfml-book', id: 'mfml-book'});
+    var where = book.data ? locate(book.data, path) : null;
+    var place = el('span', {'class': 'mfml-place', id: 'mfml-location'});
+    if (where) {
+      if (where.crumbs.length) {
+        place.appendChild(el('span', {'class': 'mfml-crumbs', text: where.crumbs.join(' \u00b7 ')}));
+      }
+      place.appendChild(el('strong', {'class': 'mfml-title', text: where.label}));
+      setTitle(where.title);
+    } else if (path) {
+      place.appendChild(el('strong', {'class': 'mfml-title', text: basename(path)}));
+    }
+    row.appendChild(place);
+    var links = el('nav', {'class': 'mfml-links', 'aria-label': 'Course'});
+    if (where && where.prev) {
+      links.appendChild(bookLink('mfml-prev', '\u2190 Previous', '', 'Previous: ' +
+        longName(where.prev), where.prev.path));
+    }
+    if (where && where.next) {
+      links.appendChild(bookLink('mfml-next', 'Next', ': ' + shortName(where.next), 'Next: ' +
+        longName(where.next), where.next.path));
+      links.lastChild.appendChild(document.createTextNode(' \u2192'));
+    }
+    (where ? where.links : []).forEach(function (link) {
+      var id = link.kind === 'exercises' ? 'mfml-exercises' : null;
+      var node = bookLink(id || '', link.label, '', link.title, link.path);
+      if (!id) node.removeAttribute('id');
+      node.setAttribute('data-kind', link.kind);
+      links.appendChild(node);
+    });
+    if (links.childNodes.length) row.appendChild(links);
+    row.appendChild(kernelBox());
+    setRow('book', row);
+    if (!book.data) {
+      courseData().then(function (data) { if (data && state.path === path) showBook(); });
+    }
+  }
+
+  // ---------------------------------------------------------------- what Python is doing
+
+  var KERNEL_TEXT = {
+    starting: 'Starting Python, about 15 s on first visit',
+    restarting: 'Restarting Python\u2026',
+    ready: 'Ready',
+    busy: 'Busy',
+    stopped: 'Python stopped: restart'
+  };
+
+  function kernelBox() {
+    if (!book.kernel) {
+      var status = el('span', {'class': 'mfml-kernel', id: 'mfml-kernel', role: 'status',
+        'aria-live': 'polite', 'data-state': 'starting'});
+      var restart = el('button', {type: 'button', 'class': 'mfml-bar-button', id: 'mfml-restart',
+        hidden: '', text: 'Restart Python', onclick: restartKernel,
+        title: 'Start Python again (a stopped Python is restarted by reloading the page)'});
+      var runAll = el('button', {type: 'button', 'class': 'mfml-bar-button', id: 'mfml-run-all',
+        title: 'Run every cell of this notebook, top to bottom', text: '\u25b6 Run all',
+        onclick: runAllCells});
+      book.kernel = {box: el('span', {'class': 'mfml-kernel-box'}, [status, restart, runAll]),
+        status: status, restart: restart, runAll: runAll};
+      setKernelText('starting');
+    }
+    return book.kernel.box;
+  }
+
+  function kernelState(panel) {
+    var ctx = panel && panel.sessionContext;
+    if (!ctx) return 'starting';
+    if (ctx.isDisposed) return 'stopped';
+    var kernel = ctx.session && ctx.session.kernel;
+    if (!kernel) return book.stopped || ctx.hasNoKernel ? 'stopped' : 'starting';
+    var status = kernel.status;
+    if (status === 'idle') return 'ready';
+    if (status === 'busy') return 'busy';
+    if (status === 'dead' || status === 'terminating') return 'stopped';
+    if (status === 'restarting' || status === 'autorestarting') return 'restarting';
+    return 'starting';
+  }
+
+  function setKernelText(which) {
+    var k = book.kernel;
+    if (!k) return;
+    if (k.status.getAttribute('data-state') !== which || !k.status.textContent) {
+      k.status.setAttribute('data-state', which);
+      k.status.textContent = KERNEL_TEXT[which];
+    }
+    if (which === 'stopped') k.restart.removeAttribute('hidden');
+    else k.restart.setAttribute('hidden', '');
+  }
+
+  function watchKernel(panel) {
+    if (book.panel === panel) { setKernelText(kernelState(panel)); return; }
+    var refresh = function () { if (book.panel === panel) setKernelText(kernelState(panel)); };
+    var signals = ['statusChanged', 'kernelChanged', 'sessionChanged', 'connectionStatusChanged'];
+    var old = book.panel;
+    if (old && old.sessionContext && book.refresh) {
+      signals.forEach(function (name) { old.sessionContext[name].disconnect(book.refresh); });
+    }
+    book.panel = panel;
+    book.refresh = refresh;
+    if (panel && panel.sessionContext) {
+      signals.forEach(function (name) { panel.sessionContext[name].connect(refresh); });
+    }
+    refresh();
+    // a session that goes away emits nothing the row hears in every case: look once a second
+    if (!book.timer) book.timer = setInterval(function () { if (book.refresh) book.refresh(); }, 1000);
+  }
+
+  async function runAllCells() {
+    var a = app();
+    if (!a || !state.panel) return;
+    a.shell.activateById && a.shell.activateById(state.panel.id);
+    await a.commands.execute('notebook:run-all-cells');
+  }
+
+  async function restartKernel() {
+    var panel = state.panel;
+    if (!panel || !panel.sessionContext) return;
+    setKernelText('restarting');
+    var ctx = panel.sessionContext;
+    var kernel = ctx.session && ctx.session.kernel;
+    try {
+      if (kernel && kernel.status !== 'dead') await ctx.restartKernel();
+      else { // a dead Python cannot restart, and its session is gone: load the page again
+        if (isWork(state.path) && panel.context.model.dirty) await panel.context.save();
+        panel.context.model.dirty = false; // saved, or a read-only course notebook
+        location.reload();
+        return;
+      }
+    } catch (e) {
+      say('Python could not be restarted: ' + (e && e.message ? e.message : e) +
+          '. Reload the page to start it again.', 'error');
+    }
+    setKernelText(kernelState(panel));
+  }
+
+  // ---------------------------------------------------------------- links in the same tab
+
+  /* A Markdown link to another course notebook opens it in this tab (JupyterLab would open a
+   * new tab, with a new Python). Ctrl/Cmd/Shift/middle click keep their usual meaning. */
+  function resolvePath(base, href) {
+    var parts = base ? base.split('/') : [];
+    href.split('/').forEach(function (p) {
+      if (p === '..') parts.pop();
+      else if (p && p !== '.') parts.push(p);
+    });
+    return parts.join('/');
+  }
+
+  function notebookLinkTarget(anchor) {
+    if (!anchor || !anchor.closest('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon')) return null;
+    var raw = anchor.getAttribute('href') || '';
+    var args = anchor.getAttribute('data-commandlinker-args');
+    var path = null, hash = '';
+    if (args) { // JupyterLab has already resolved the link against the notebook's folder
+      try {
+        var parsed = JSON.parse(args);
+        path = parsed.path || null;
+        hash = parsed.id || '';
+      } catch (e) { path = null; }
+    }
+    if (!path) {
+      if (/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(raw)) return null; // another site, or this page
+      var cut = raw.split('#');
+      path = resolvePath(dirname(state.path || ''), decodeURIComponent(cut[0].split('?')[0]));
+      hash = cut[1] ? '#' + cut[1] : '';
+    }
+    if (!/\.ipynb$/i.test(path)) return null;
+    if (hash && hash.charAt(0) !== '#') hash = '#' + hash;
+    return {path: path.replace(/^\/+/, ''), hash: hash};
+  }
+
+  function onLinkClick(event) {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey ||
+        event.shiftKey || event.altKey) return;
+    var anchor = event.target && event.target.closest ? event.target.closest('a[href]') : null;
+    var target = notebookLinkTarget(anchor);
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    location.href = viewUrl(target.path) + target.hash;
+  }
+
+  function startBook() {
+    var style = el('style', {id: 'mfml-book-style'});
+    style.textContent = BOOK_CSS;
+    document.head.appendChild(style);
+    courseData();
+    // only the focused notebook view: JupyterLab's own view keeps its tabs
+    if (/\/notebooks\//.test(location.pathname)) document.addEventListener('click', onLinkClick, true);
+  }
+
+  var BOOK_CSS = [
+    '.mfml-book{background:#fff}',
+    '.mfml-place{flex:1 1 16em;min-width:0}',
+    '.mfml-crumbs{color:#52606d;margin-right:8px}',
+    '.mfml-title{font-weight:600;color:#1f2933}',
+    '.mfml-links{display:flex;flex-wrap:wrap;gap:6px}',
+    '.mfml-kernel-box{display:flex;flex-wrap:wrap;align-items:center;gap:6px}',
+    '.mfml-kernel{padding:1px 8px;border-radius:9px;font-size:12px;white-space:nowrap;',
+    'background:#fff4d6;color:#6b4e00}',
+    '.mfml-kernel[data-state=ready]{background:#dff3e4;color:#1d6b34}',
+    '.mfml-kernel[data-state=busy]{background:#e8f1fd;color:#1a4f99}',
+    '.mfml-kernel[data-state=stopped]{background:#fdecec;color:#9b1c1c}',
+    '.mfml-book [hidden]{display:none!important}',
+    '@media (max-width:600px){.mfml-crumbs{display:block;margin:0}',
+    '.mfml-place{flex-basis:100%}}'
+  ].join('');
+
+  // for the browser tests: where a path sits in the course
+  window.mfmlBook = {locate: function (path) { return locate(book.data, path); },
+    courseData: courseData, runAll: runAllCells};
+
   function start() {
     var style = el('style', {id: 'mfml-bar-style'});
     style.textContent = CSS;
     document.head.appendChild(style);
+    startBook();
     bar = el('div', {id: 'mfml-bar'});
     document.body.appendChild(bar);
     if (window.ResizeObserver) new ResizeObserver(layout).observe(bar);
