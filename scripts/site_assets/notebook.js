@@ -582,7 +582,7 @@
     if (rows[name]) rows[name].remove();
     rows[name] = node;
     if (node) {
-      // order: storage warning, update notice, the nav row, a message
+      // order: storage warning, update notice, the nav row, the book row, a message
       var order = ['storage', 'update', 'nav', 'book', 'message'];
       var after = null;
       for (var i = order.indexOf(name) + 1; i < order.length && !after; i++) after = rows[order[i]];
@@ -867,7 +867,7 @@
     row.appendChild(place);
     var links = el('nav', {'class': 'mfml-links', 'aria-label': 'Course'});
     if (where && where.prev) {
-      links.appendChild(bookLink('mfml-prev', '\u2190 Previous', '', 'Previous: ' +
+      links.appendChild(bookLink('mfml-prev', '\u2190', ' Previous', 'Previous: ' +
         longName(where.prev), where.prev.path));
     }
     if (where && where.next) {
@@ -1032,7 +1032,12 @@
     if (!target) return;
     event.preventDefault();
     event.stopPropagation();
-    location.href = viewUrl(target.path) + target.hash;
+    if (!isWork(target.path)) { location.href = viewUrl(target.path) + target.hash; return; }
+    // in a learner's copy, a link to a notebook they have no copy of opens the course one
+    exists(target.path).then(function (mine) {
+      var path = mine ? target.path : target.path.slice(WORK.length + 1);
+      location.href = viewUrl(path) + target.hash;
+    });
   }
 
   function startBook() {
@@ -1057,8 +1062,7 @@
     '.mfml-kernel[data-state=busy]{background:#e8f1fd;color:#1a4f99}',
     '.mfml-kernel[data-state=stopped]{background:#fdecec;color:#9b1c1c}',
     '.mfml-book [hidden]{display:none!important}',
-    '@media (max-width:600px){.mfml-crumbs{display:block;margin:0}',
-    '.mfml-place{flex-basis:100%}}'
+    '@media (max-width:600px){.mfml-place{flex-basis:100%}.mfml-crumbs{margin-right:4px}}'
   ].join('');
 
   // for the browser tests: where a path sits in the course
