@@ -159,6 +159,19 @@ def test_markdown_link_to_a_lab_opens_in_the_same_tab(page, context, base_url):
     assert len(context.pages) == 1
 
 
+def test_a_copys_link_opens_the_course_notebook_it_has_no_copy_of(page, context, base_url):
+    open_view(page, base_url, CH08)
+    page.click("#mfml-make-copy")
+    page.wait_for_url(f"**path=my-work/{CH08}")
+    assert page.evaluate(WAIT_FOR_VIEW, f"my-work/{CH08}")
+    page.locator("#mfml-location").get_by_text("Chapter 8 of 20").wait_for()
+    assert "my copy" in page.title()
+    assert page.evaluate(SHOW_LINK, "lab02-vector-playground.ipynb") >= 0
+    page.locator(".jp-RenderedMarkdown a[href*='lab02-vector-playground']").first.click()
+    page.wait_for_url(f"**path={LAB02}*")  # the course lab, not a missing my-work/labs/...
+    assert len(context.pages) == 1
+
+
 def test_exercise_set_links_back_to_its_chapter(page, base_url):
     open_view(page, base_url, EX08)
     where = page.locator("#mfml-location")
