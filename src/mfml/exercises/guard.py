@@ -6,8 +6,8 @@ notebook, or change the result of this or any later check.
   a C-level ``time.sleep`` included. Elsewhere (the browser's Pyodide, Python 3.12)
   ``sys.monitoring`` stops Python-level loops and recursion at the deadline, and
   ``time.sleep`` is bounded while a check runs. A C-level computation (one huge NumPy call)
-  cannot be stopped that way; the kernel's Interrupt can (the site is cross-origin isolated,
-  see docs/hosting.md).
+  cannot be stopped that way; the kernel's Interrupt can, where the site is served
+  cross-origin isolated (docs/hosting.md).
 - **State**: the check runs with the NumPy, ``math`` and ``builtins`` namespaces as they were
   when the engine was imported, and puts them back after every call of the learner's code
   (a function that patches ``np.isclose`` or ``builtins.sum`` changes nothing for the

@@ -4,7 +4,8 @@ JupyterLite 0.6 accepts the Interrupt command but does nothing with it (its kern
 ``interrupt`` is empty: jupyterlite/jupyterlite#459), and Pyodide can only be interrupted
 through a SharedArrayBuffer that the page and the kernel's worker share, which a page may
 create only when it is cross-origin isolated (the headers in docs/hosting.md, which
-``scripts/serve.py`` sends). So, when the page is isolated:
+``scripts/serve.py --isolate`` sends; off by default, because JupyterLite 0.6's "Run all"
+stalls in an isolated page). So, when the page is isolated:
 
 1. here, in the kernel's worker, a message listener waits for that buffer;
 2. a small script, shown as an (invisible) JavaScript output of the cell that imports

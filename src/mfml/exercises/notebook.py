@@ -29,8 +29,8 @@ answer cell, then the check: the feedback says what is wrong, never what the ans
 Without buttons, the same works in code: `ex("{first}").hint()`, `ex("{first}").solution()`,
 `ex("{first}").new_variant()`. Levels: 1 recall, 2 apply, 3 derive and analyse, 4 research
 thinking. Your checks, hints and reveals are saved as progress (on this computer only: it is
-a record for you, not a grade). If a cell runs for ever, use Kernel → Interrupt (or
-Kernel → Restart, then run the notebook from the top)."""
+a record for you, not a grade). The checks stop a too-slow answer by themselves; if one of
+your own cells runs for ever, use Kernel → Restart, then run the notebook from the top."""
 
 ANSWER_MARK = "# ✎ Your answer: replace the `...`, run this cell, then the check below."
 
