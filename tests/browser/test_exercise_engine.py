@@ -16,12 +16,13 @@ from notebook import KERNEL_STDOUT, open_notebook, run_all
 NOTEBOOK = "exercises/ch03-exercises.ipynb"
 
 RUN_CELL = """
-async ({match, source}) => {
+async ({match, source, exact}) => {
   const app = window.jupyterapp;
   const notebook = app.shell.currentWidget.content;
   const cells = notebook.model.cells;
   for (let i = 0; i < cells.length; i++) {
-    if (cells.get(i).sharedModel.getSource().includes(match)) {
+    const text = cells.get(i).sharedModel.getSource();
+    if (cells.get(i).type === 'code' && (exact ? text === match : text.includes(match))) {
       if (source !== null) cells.get(i).sharedModel.setSource(source);
       notebook.activeCellIndex = i;
       await notebook.scrollToItem(i, 'center');
@@ -170,7 +171,7 @@ def test_feedback_run_all_and_the_variant_flow(page, base_url):
     )
     assert boxes and all(b["category"] == "not_attempted" and not b["box"] for b in boxes), boxes
     # the title is shown once (the heading), and the prompt once (the widget replaced it)
-    first = page.evaluate(RUN_CELL, {"match": 'ex("3.1")\n', "source": None})
+    first = page.evaluate(RUN_CELL, {"match": 'ex("3.1")', "source": None, "exact": True})
     assert "Reading the limits of a sum" not in first["text"], first["text"][:300]
     assert first["text"].count("Compute") == 1, first["text"][:300]
     assert "mfml-exercise" in first["html"]

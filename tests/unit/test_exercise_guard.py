@@ -144,6 +144,21 @@ def test_a_quadratic_answer_is_stopped_as_too_slow_with_the_growth(bank):
     assert run_check(instance, pairwise_right).correct
 
 
+def test_a_case_that_outruns_its_prediction_is_stopped_with_a_lower_bound(bank):
+    def sudden(x):
+        if len(x) > 1000:
+            time.sleep(100)
+        return pairwise_right(x)
+
+    start = time.perf_counter()
+    with time_budget(1.0):
+        feedback = run_check(fresh(bank, "97.1"), sudden)
+    assert time.perf_counter() - start < 2.5
+    assert feedback.category == "too_slow", feedback
+    assert "for n = 100000 it did not finish" in feedback.message
+    assert re.search(r"grows at least like n\^\d\.\d", feedback.message)
+
+
 @pytest.mark.parametrize(
     "source",
     [

@@ -176,24 +176,40 @@ class _Growth:
         return t2 * (size / s2) ** k if size > s2 else t2
 
 
-def _too_slow_message(passed, total, growth: _Growth, size, predicted, limit, ref_seconds):
+def _too_slow_message(passed, total, growth: _Growth, size, predicted, limit, ref_seconds, ran_for):
+    """The learner-facing text: what was measured, what it predicts, where to look.
+
+    ``predicted`` is the extrapolated time of the case not run; ``ran_for`` the seconds a case
+    ran before it was stopped (then its time is at least that: a lower bound on the growth)."""
     fitted = growth.fit()
     parts = [f"Right on the {passed} smaller hidden cases of {total}, but too slow:"]
+    exponent = None
     if fitted and fitted[0] is not None and growth.best[fitted[1]] >= 10 * TIME_FLOOR:
-        s1, s2, _, k = fitted
-        parts.append(f"its time grew like n^{k:.1f} from n = {s1} to n = {s2},")
-    if predicted is not None:
+        s1, s2, _, exponent = fitted
+        if ran_for is None:
+            parts.append(f"its time grew like n^{exponent:.1f} from n = {s1} to n = {s2},")
+    if ran_for is not None and fitted and size > fitted[1]:
+        s2, t2 = fitted[1], fitted[2]
+        at_least = math.log(max(ran_for, t2) / t2) / math.log(size / s2)
+        exponent = max(exponent or 0.0, at_least)
         parts.append(
-            f"so the case of size n = {size} would take {seconds_text(predicted)} "
-            f"(a check allows {limit:g} s), and it was not run."
+            f"it took {seconds_text(t2)} for n = {s2}, and for n = {size} it did not finish in "
+            f"{ran_for:.1f} s (the time left of the {limit:g} s a check allows): its time grows "
+            f"at least like n^{at_least:.1f}."
         )
-    else:
+    elif ran_for is not None:
         parts.append(
             f"the case of size n = {size} did not finish in the {limit:g} s a check allows."
         )
+    if predicted is not None:
+        lead = "so the case" if parts[-1].endswith(",") else "the case"
+        parts.append(
+            f"{lead} of size n = {size} would take {seconds_text(predicted)} "
+            f"(a check allows {limit:g} s), and it was not run."
+        )
     if ref_seconds is not None:
         parts.append(f"A method that scales well does it in {seconds_text(ref_seconds)}.")
-    if fitted and fitted[3] >= 1.7:
+    if exponent is not None and exponent >= 1.5:
         parts.append("A loop inside a loop (O(n²))? Look for a way with single sums or NumPy.")
     else:
         parts.append("Look for a method with fewer Python-level loops (NumPy on whole arrays).")
@@ -231,7 +247,7 @@ def check_function(instance: Instance, function, trace: Trace) -> tuple[str, str
                     growth.add(last, again.seconds)
                 predicted = growth.predict(size)
             if spent + predicted > limit:
-                slow = (size, predicted, expected[index][2])
+                slow = (size, predicted, expected[index][2], None)
                 break
         outcome = run_learner(function, safe_deepcopy(args), limit=max(limit - spent, 0.05))
         spent += outcome.seconds
@@ -243,7 +259,7 @@ def check_function(instance: Instance, function, trace: Trace) -> tuple[str, str
                     f"case, {shown}: an endless loop (a `while` whose condition never "
                     "changes?) or a very slow method?"
                 )
-            slow = (size, None, expected[index][2])
+            slow = (size, None, expected[index][2], outcome.seconds)
             break
         growth.add(size, outcome.seconds)
         reference_ok, want, _ = expected[index]
@@ -304,9 +320,9 @@ def check_function(instance: Instance, function, trace: Trace) -> tuple[str, str
         prefix = "" if category == "error" else f"Passed {passed} of {total} hidden cases. "
         return category, prefix + message
     if slow:
-        size, predicted, ref_seconds = slow
+        size, predicted, ref_seconds, ran_for = slow
         return "too_slow", _too_slow_message(
-            passed, total, growth, size, predicted, limit, ref_seconds
+            passed, total, growth, size, predicted, limit, ref_seconds, ran_for
         )
     return "correct", f"Passed all {total} hidden cases, edge cases included."
 
