@@ -713,7 +713,9 @@
   function readingOrder(data) {
     var order = [];
     (data.guides || []).forEach(function (g) {
-      if (/start-here\.ipynb$/.test(g.path)) order.push({kind: 'guide', title: g.title, path: g.path});
+      if (/start-here\.ipynb$/.test(g.path)) {
+        order.push({kind: 'guide', title: g.title, path: g.path});
+      }
     });
     (data.chapters || []).slice().sort(function (a, b) { return a.number - b.number; })
       .forEach(function (c) { order.push(Object.assign({kind: 'chapter'}, c)); });
@@ -738,27 +740,37 @@
     return item.title;
   }
 
-  /* Where a notebook sits in the course: {crumbs, title, prev, next, links}. A learner's copy
-   * (my-work/<course path>) sits where its course notebook does. */
+  /* Where a notebook sits in the course: {crumbs, label, title, prev, next, links}. A
+   * learner's copy (my-work/<course path>) sits where its course notebook does. */
   function locate(data, path) {
     if (!data || !path) return null;
     var mine = isWork(path);
     var course = mine ? path.slice(WORK.length + 1) : path;
     var order = readingOrder(data);
-    var at = -1;
-    for (var i = 0; i < order.length; i++) if (order[i].path === course) at = i;
+    var indexOf = function (p) {
+      for (var i = 0; i < order.length; i++) if (order[i].path === p) return i;
+      return -1;
+    };
     var chapterOf = function (n) {
-      return (data.chapters || []).filter(function (c) { return c.number === n; })[0] || null;
+      var c = (data.chapters || []).filter(function (x) { return x.number === n; })[0];
+      return c ? Object.assign({kind: 'chapter'}, c) : null;
     };
-    var labsOfWeek = function (week) {
-      return (data.labs || []).filter(function (l) { return week && l.week === week; })
-        .map(function (l) { return Object.assign({kind: 'lab'}, l); });
+    var labs = (data.labs || []).map(function (l) { return Object.assign({kind: 'lab'}, l); });
+    var link = function (kind, item, label) {
+      return {kind: kind, title: longName(item), label: label || shortName(item), path: item.path};
     };
-    var where = null;
-    if (at >= 0) {
+    var blank = function (title, label) {
+      return {crumbs: [], title: title, label: label, prev: null, next: null, links: []};
+    };
+    var where = null, at = indexOf(course);
+    var lab = labs.filter(function (l) { return l.path === course; })[0];
+    var set = (data.exercise_sets || []).filter(function (s) { return s.path === course; })[0];
+    var capstone = data.capstone;
+    if (at >= 0) { // Start here, a chapter or a capstone notebook
       var item = order[at];
-      where = {crumbs: [], title: longName(item), prev: order[at - 1] || null,
-        next: order[at + 1] || null, links: []};
+      where = blank(longName(item), item.title);
+      where.prev = order[at - 1] || null;
+      where.next = order[at + 1] || null;
       if (item.week) where.crumbs.push('Week ' + item.week);
       if (item.kind === 'chapter') {
         if (item.part) where.crumbs.push('Part ' + item.part);
@@ -767,70 +779,58 @@
           where.links.push({kind: 'exercises', title: 'Exercises for chapter ' + item.number,
             label: 'Exercises', path: item.exercises_path});
         }
-        labsOfWeek(item.week).forEach(function (lab) {
-          where.links.push({kind: 'lab', title: longName(lab), label: shortName(lab), path: lab.path});
-        });
+        labs.filter(function (l) { return item.week && l.week === item.week; })
+          .forEach(function (l) { where.links.push(link('lab', l)); });
       } else if (item.kind === 'capstone') {
         where.crumbs.push('Capstone');
-        if (data.capstone.exercises_path && course !== data.capstone.exercises_path) {
+        if (capstone.exercises_path) {
           where.links.push({kind: 'exercises', title: 'Capstone exercises', label: 'Exercises',
-            path: data.capstone.exercises_path});
+            path: capstone.exercises_path});
         }
       }
-      where.label = item.title;
+    } else if (lab) { // among the labs; its week's chapters
+      var li = labs.indexOf(lab);
+      where = blank(longName(lab), lab.title);
+      where.prev = labs[li - 1] || null;
+      where.next = labs[li + 1] || null;
+      if (lab.week) where.crumbs.push('Week ' + lab.week);
+      where.crumbs.push('Lab ' + lab.number + ' of ' + labs.length);
+      var week = (data.weeks || []).filter(function (w) { return w.number === lab.week; })[0];
+      ((week && week.chapters) || []).map(chapterOf).forEach(function (c) {
+        if (c) where.links.push(link('chapter', c));
+      });
+    } else if (set) { // back to its chapter; on to the next one
+      var chapter = chapterOf(set.chapter);
+      var named = chapter ? ': ' + chapter.title : '';
+      where = blank('Exercises, chapter ' + set.chapter + named, 'Exercises' + named);
+      if (chapter) {
+        where.next = order[indexOf(chapter.path) + 1] || null;
+        if (chapter.week) where.crumbs.push('Week ' + chapter.week);
+        if (chapter.part) where.crumbs.push('Part ' + chapter.part);
+        where.links.push(link('chapter', chapter, '\u2191 Chapter ' + chapter.number));
+      }
+      where.crumbs.push('Exercises for chapter ' + set.chapter);
+    } else if (capstone && capstone.exercises_path === course) {
+      where = blank('Capstone exercises', 'Exercises');
+      where.prev = order.filter(function (o) { return o.kind === 'capstone'; }).pop() || null;
+      if (capstone.week) where.crumbs.push('Week ' + capstone.week);
+      where.crumbs.push('Capstone');
+      where.links.push({kind: 'capstone', title: 'Capstone: ' + capstone.title,
+        label: '\u2191 Capstone', path: capstone.path});
     } else {
-      var labs = (data.labs || []).map(function (l) { return Object.assign({kind: 'lab'}, l); });
-      var sets = data.exercise_sets || [];
-      var lab = labs.filter(function (l) { return l.path === course; })[0];
-      var set = sets.filter(function (s) { return s.path === course; })[0];
-      var capstone = data.capstone;
-      if (lab) {
-        var li = labs.indexOf(lab);
-        where = {crumbs: lab.week ? ['Week ' + lab.week] : [], title: longName(lab),
-          label: lab.title, prev: labs[li - 1] || null, next: labs[li + 1] || null, links: []};
-        where.crumbs.push('Lab ' + lab.number + ' of ' + labs.length);
-        var weekChapters = ((data.weeks || []).filter(function (w) {
-          return w.number === lab.week;
-        })[0] || {chapters: []}).chapters;
-        weekChapters.forEach(function (n) {
-          var c = chapterOf(n);
-          if (c) {
-            where.links.push({kind: 'chapter', title: longName(Object.assign({kind: 'chapter'}, c)),
-              label: 'Chapter ' + c.number, path: c.path});
-          }
-        });
-      } else if (set) {
-        var chapter = chapterOf(set.chapter);
-        var ci = -1;
-        if (chapter) for (var j = 0; j < order.length; j++) if (order[j].path === chapter.path) ci = j;
-        where = {crumbs: [], title: 'Exercises, chapter ' + set.chapter +
-          (chapter ? ': ' + chapter.title : ''), label: 'Exercises' + (chapter ? ': ' + chapter.title : ''),
-          prev: null, next: ci >= 0 ? order[ci + 1] || null : null, links: []};
-        if (chapter && chapter.week) where.crumbs.push('Week ' + chapter.week);
-        if (chapter && chapter.part) where.crumbs.push('Part ' + chapter.part);
-        where.crumbs.push('Exercises for chapter ' + set.chapter);
-        if (chapter) {
-          where.links.push({kind: 'chapter', title: longName(Object.assign({kind: 'chapter'}, chapter)),
-            label: '\u2191 Chapter ' + chapter.number, path: chapter.path});
-        }
-      } else if (capstone && capstone.exercises_path === course) {
-        var last = order.filter(function (o) { return o.kind === 'capstone'; }).pop() || null;
-        where = {crumbs: capstone.week ? ['Week ' + capstone.week, 'Capstone'] : ['Capstone'],
-          title: 'Capstone exercises', label: 'Exercises', prev: last, next: null,
-          links: [{kind: 'capstone', title: capstone.title, label: '\u2191 Capstone', path: capstone.path}]};
-      } else {
-        var guide = (data.guides || []).filter(function (g) { return g.path === course; })[0];
-        if (!guide) return null;
-        where = {crumbs: [], title: guide.title, label: guide.title, prev: null, next: null, links: []};
-      }
+      var guide = (data.guides || []).filter(function (g) { return g.path === course; })[0];
+      if (!guide) return null;
+      where = blank(guide.title, guide.title);
     }
     if (mine) where.title += ' (my copy)';
     return where;
   }
 
   function bookLink(id, text, longText, title, path) {
-    var link = el('a', {'class': 'mfml-bar-button mfml-book-link', id: id, href: viewUrl(path),
-      title: title, 'aria-label': title});
+    var attrs = {'class': 'mfml-bar-button mfml-book-link', href: viewUrl(path), title: title,
+      'aria-label': title};
+    if (id) attrs.id = id;
+    var link = el('a', attrs);
     link.appendChild(document.createTextNode(text));
     if (longText) link.appendChild(el('span', {'class': 'mfml-long', text: longText}));
     return link;
@@ -857,12 +857,14 @@
     var place = el('span', {'class': 'mfml-place', id: 'mfml-location'});
     if (where) {
       if (where.crumbs.length) {
-        place.appendChild(el('span', {'class': 'mfml-crumbs', text: where.crumbs.join(' \u00b7 ')}));
+        var crumbs = where.crumbs.join(' \u00b7 ');
+        place.appendChild(el('span', {'class': 'mfml-crumbs', text: crumbs}));
       }
       place.appendChild(el('strong', {'class': 'mfml-title', text: where.label}));
       setTitle(where.title);
-    } else if (path) {
-      place.appendChild(el('strong', {'class': 'mfml-title', text: basename(path)}));
+    } else {
+      if (path) place.appendChild(el('strong', {'class': 'mfml-title', text: basename(path)}));
+      book.title = null; // not a course notebook: the notebook app names the tab
     }
     row.appendChild(place);
     var links = el('nav', {'class': 'mfml-links', 'aria-label': 'Course'});
@@ -877,8 +879,7 @@
     }
     (where ? where.links : []).forEach(function (link) {
       var id = link.kind === 'exercises' ? 'mfml-exercises' : null;
-      var node = bookLink(id || '', link.label, '', link.title, link.path);
-      if (!id) node.removeAttribute('id');
+      var node = bookLink(id, link.label, '', link.title, link.path);
       node.setAttribute('data-kind', link.kind);
       links.appendChild(node);
     });
@@ -957,7 +958,9 @@
     }
     refresh();
     // a session that goes away emits nothing the row hears in every case: look once a second
-    if (!book.timer) book.timer = setInterval(function () { if (book.refresh) book.refresh(); }, 1000);
+    if (!book.timer) {
+      book.timer = setInterval(function () { if (book.refresh) book.refresh(); }, 1000);
+    }
   }
 
   async function runAllCells() {
@@ -1046,7 +1049,9 @@
     document.head.appendChild(style);
     courseData();
     // only the focused notebook view: JupyterLab's own view keeps its tabs
-    if (/\/notebooks\//.test(location.pathname)) document.addEventListener('click', onLinkClick, true);
+    if (/\/notebooks\//.test(location.pathname)) {
+      document.addEventListener('click', onLinkClick, true);
+    }
   }
 
   var BOOK_CSS = [

@@ -93,7 +93,7 @@ def path_of(page) -> str:
     return unquote(page.url.split("path=", 1)[1].split("#")[0])
 
 
-def wait_ready(page, timeout_s: float = 120) -> None:
+def wait_ready(page, timeout_s: float = 240) -> None:
     status = page.locator("#mfml-kernel")
     status.and_(page.locator("[data-state=ready]")).wait_for(timeout=timeout_s * 1000)
     assert status.inner_text() == "Ready"
@@ -217,7 +217,7 @@ def test_kernel_state_in_words_and_run_all(page, base_url):
         "[...Array(window.jupyterapp.shell.currentWidget.content.model.cells.length).keys()]"
         ".map(i => window.jupyterapp.shell.currentWidget.content.model.cells.get(i))"
         ".filter(c => c.type === 'code').every(c => c.executionCount !== null)",
-        timeout=120_000,
+        timeout=240_000,
     )
     wait_ready(page)
     states = page.evaluate("() => window.__kernelStates")
