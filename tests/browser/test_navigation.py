@@ -71,6 +71,20 @@ RECORD_STATES = """
 }
 """
 
+# Elements of the course bar that leave the viewport, the bar's bottom and the shell's top.
+BAR_BOXES = """
+() => {
+  const width = document.documentElement.clientWidth, outside = [];
+  document.querySelectorAll('#mfml-bar *').forEach(node => {
+    const r = node.getBoundingClientRect();
+    const out = r.left < -0.5 || r.right > width + 0.5;
+    if (r.width && out) outside.push(node.id || node.className);
+  });
+  return {outside, bar: document.getElementById('mfml-bar').getBoundingClientRect().bottom,
+          main: document.getElementById('main').getBoundingClientRect().top};
+}
+"""
+
 CODE_COUNTS = """
 () => {
   const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
@@ -126,6 +140,14 @@ def test_chapter_says_where_and_next_opens_in_the_same_tab(page, context, base_u
     assert labs.all_inner_texts() == ["Lab 2", "Lab 3"]
     wait_ready(page)
     page.screenshot(path=artifact("navigation-ch08-desktop.png"))
+    # on a phone the bar wraps: nothing in it leaves the screen, and the notebook starts below it
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    boxes = page.evaluate(BAR_BOXES)
+    assert not boxes["outside"], boxes
+    assert boxes["main"] >= boxes["bar"] - 1, boxes
+    page.screenshot(path=artifact("navigation-ch08-phone.png"))
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     page.click("#mfml-next")
     page.wait_for_url(f"**path={CH09}")
