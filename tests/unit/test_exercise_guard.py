@@ -331,3 +331,11 @@ def test_a_declared_rtol_is_not_swamped_by_a_default_atol(bank):
     assert run_check(instance, 1.234567890123e-6).correct
     assert run_check(instance, 1.234567890123e-6 * (1 + 5e-13)).correct
     assert not run_check(instance, 1.2346e-6).correct  # 4 digits where 12 are asked
+
+
+def test_the_browser_interrupt_is_inert_outside_the_browser():
+    from mfml.exercises import interrupt
+
+    assert interrupt.enable() is False and not interrupt.ready()
+    assert "setInterruptBuffer" not in interrupt.PAGE_SCRIPT  # the page only shares a buffer
+    assert "mfml_interrupt" in interrupt.PAGE_SCRIPT and "Atomics.store" in interrupt.PAGE_SCRIPT
