@@ -116,10 +116,21 @@ def test_home_page_lists_what_course_json_holds(page, base_url, site):
         for href in attrs(page, f'a[data-set="{n}"]', "href"):
             assert notebook_path(href) == s["path"]
     assert sum(int(t) for t in shown(page, "[data-set-count]")) == data["counts"]["exercises"]
-    # the capstone (there is no notebook yet), how to use, offline, embedding
+    # the capstone (its notebooks linked once it has them), how to use, offline, embedding
     for section in ("capstone", "how", "offline", "embed", "threads"):
         assert page.locator(f"#{section}").inner_text().strip(), f"no {section} section"
-    assert "coming" in page.locator("#capstone").inner_text()
+    capstone = data.get("capstone")
+    if capstone:
+        assert "coming" not in page.locator("#capstone-h").inner_text()
+        assert (
+            notebook_path(attrs(page, "#capstone a[data-capstone]", "href")[0]) == capstone["path"]
+        )
+        linked = [
+            notebook_path(h) for h in attrs(page, "#capstone [data-capstone-notebook]", "href")
+        ]
+        assert linked == [nb["path"] for nb in capstone["notebooks"]]
+    else:
+        assert "coming" in page.locator("#capstone").inner_text()
     assert "python3 start-course.py" in page.locator("#offline").inner_text()
 
     # every notebook link opens the focused view of a file the site has
@@ -127,6 +138,8 @@ def test_home_page_lists_what_course_json_holds(page, base_url, site):
     paths = {notebook_path(h) for h in hrefs}
     expected = {c["path"] for c in data["chapters"]} | {lab["path"] for lab in data["labs"]}
     expected |= {s["path"] for s in data["exercise_sets"]} | {g["path"] for g in data["guides"]}
+    if capstone:
+        expected |= {nb["path"] for nb in capstone["notebooks"]} | {capstone["exercises_path"]}
     assert paths == expected
     missing = [p for p in paths if not (site / "files" / p).is_file()]
     assert not missing, f"links to files the site does not have: {missing}"
