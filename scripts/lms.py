@@ -2,13 +2,14 @@
 
 Builds, under build/lms/ (docs/embedding.md, "Reporting to your gradebook"):
 
-- one SCORM package per week and one for the whole course, in SCORM 1.2 and SCORM 2004 4th
-  edition (``scorm12/mfml-week-1.zip``, ``scorm2004/mfml-course.zip``, ...): an
-  ``imsmanifest.xml``, a launch page ``index.html`` and ``wrapper.js``
-  (scripts/lms_templates/), a few kilobytes each. The launch page finds the LMS's SCORM API,
-  embeds the hosted course (the notebooks of that week as items) and relays progress;
+- one SCORM package per week, one for the capstone and one for the whole course, in SCORM
+  1.2 and SCORM 2004 4th edition (``scorm12/mfml-week-1.zip``, ``scorm2004/mfml-capstone.zip``,
+  ``scorm2004/mfml-course.zip``, ...): an ``imsmanifest.xml``, a launch page ``index.html``
+  and ``wrapper.js`` (scripts/lms_templates/), a few kilobytes each. The launch page finds the
+  LMS's SCORM API, embeds the hosted course (the notebooks of the unit as items) and relays
+  progress. The capstone is in its week's package too, and in the course's;
 - an IMS Common Cartridge 1.3, ``mfml-course.imscc``: the course by week, every chapter,
-  exercise set and lab a web link to the hosted course.
+  exercise set, lab and capstone notebook a web link to the hosted course.
 
 The course's structure comes from the built site's course.json. The only address in the
 packages is SITE_URL (XML namespace names are names, never fetched).
@@ -33,7 +34,6 @@ from xml.sax.saxutils import escape, quoteattr
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = Path(__file__).resolve().parent / "lms_templates"
 PASS_THRESHOLD = 0.8  # the scaled score at which a unit is passed (and completed)
-SCORM_VERSIONS = ("1.2", "2004")
 # A fixed date in every zip entry: the same sources give byte-identical packages.
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
@@ -64,12 +64,38 @@ def origin_of(url: str) -> str:
 
 
 def units(course: dict) -> list[dict]:
-    """One unit per week and one for the whole course: title, items (notebooks to open),
-    exercises (every exercise id, in course order) and automatic (the auto-checked ones)."""
+    """The units a package is built for, in this order: one per week, one for the capstone
+    (when the course has one) and one for the whole course. Each has kind ("week",
+    "capstone", "course"), slug, title, items (the notebooks to open: title, path, and for
+    the capstone's notebooks within their week, group: the capstone's title), exercises
+    (every exercise id, in course order) and automatic (the auto-checked ones). The
+    capstone is also part of its week (course.json's capstone.week, from course.yml), so
+    its exercises count in that week's score, as a chapter's do."""
     chapters = {c["number"]: c for c in course["chapters"]}
     labs = {lab["number"]: lab for lab in course["labs"]}
     automatic = {e["id"] for e in course["exercises"] if e.get("automatic")}
-    out = []
+
+    def unit(kind: str, slug: str, title: str, items: list, exercises: list) -> dict:
+        return {
+            "kind": kind,
+            "slug": slug,
+            "title": title,
+            "items": items,
+            "exercises": exercises,
+            "automatic": [e for e in exercises if e in automatic],
+        }
+
+    capstone = course.get("capstone") or {}
+    capstone_title = f"Capstone: {capstone.get('title', 'the course project')}"
+    capstone_items = [
+        {"title": f"Capstone: {page['title']}", "path": page["path"]}
+        for page in capstone.get("notebooks", [])
+    ]
+    if capstone.get("exercises_path"):
+        capstone_items.append({"title": "Capstone exercises", "path": capstone["exercises_path"]})
+    capstone_exercises = list(capstone.get("exercises", []))
+
+    weeks = []
     for week in course["weeks"]:
         items, exercises = [], []
         for n in week["chapters"]:
@@ -85,52 +111,57 @@ def units(course: dict) -> list[dict]:
         for n in week["labs"]:
             if n in labs:
                 items.append({"title": f"Lab {n}: {labs[n]['title']}", "path": labs[n]["path"]})
-        capstone = course.get("capstone") or {}
         if capstone.get("week") == week["number"]:
-            for page in capstone.get("notebooks", []):
-                items.append({"title": f"Capstone: {page['title']}", "path": page["path"]})
-            if capstone.get("exercises_path"):
-                items.append({"title": "Capstone exercises", "path": capstone["exercises_path"]})
-            exercises.extend(capstone.get("exercises", []))
-        out.append(
-            {
-                "slug": f"week-{week['number']}",
-                "title": f"Week {week['number']}: {week['title']}",
-                "items": items,
-                "exercises": exercises,
-                "automatic": [e for e in exercises if e in automatic],
-            }
-        )
-    all_items = [item for unit in out for item in unit["items"]]
-    all_exercises = [e for unit in out for e in unit["exercises"]]
-    out.append(
-        {
-            "slug": "course",
-            "title": course["title"],
-            "items": all_items,
-            "exercises": all_exercises,
-            "automatic": [e for e in all_exercises if e in automatic],
-        }
-    )
+            items.extend(dict(item, group=capstone_title) for item in capstone_items)
+            exercises.extend(capstone_exercises)
+        title = f"Week {week['number']}: {week['title']}"
+        weeks.append(unit("week", f"week-{week['number']}", title, items, exercises))
+
+    all_items = [item for w in weeks for item in w["items"]]
+    all_exercises = [e for w in weeks for e in w["exercises"]]
+    out = list(weeks)
+    if capstone_items or capstone_exercises:
+        if capstone.get("week") not in [w["number"] for w in course["weeks"]]:
+            all_items += [dict(item, group=capstone_title) for item in capstone_items]
+            all_exercises += capstone_exercises
+        out.append(unit("capstone", "capstone", capstone_title, capstone_items, capstone_exercises))
+    out.append(unit("course", "course", course["title"], all_items, all_exercises))
     return out
 
 
 # ---------------------------------------------------------------- SCORM
 
-# xsi:schemaLocation: namespace and file name pairs (the files are not shipped in the package;
-# tests/lms_schemas/ has them, and LMSs do not read them)
-SCHEMAS_12 = (
-    "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd "
-    "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
-    "http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd"
-)
-SCHEMAS_2004 = (
-    "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd "
-    "http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd "
-    "http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd "
-    "http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd "
-    "http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd"
-)
+# What differs between the SCORM versions' manifests (the rest is one template,
+# lms_templates/scorm-manifest.xml): the namespaces, as (prefix, namespace, schema file), the
+# manifest's own first (xsi:schemaLocation names the files; they are not in the package, LMSs
+# do not read them, tests/lms_schemas/ has them), the schema version, and the spelling of
+# ADL's scormtype attribute.
+SCORM = {
+    "1.2": {
+        "namespaces": (
+            ("", "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "imscp_rootv1p1p2.xsd"),
+            ("adlcp", "http://www.adlnet.org/xsd/adlcp_rootv1p2", "adlcp_rootv1p2.xsd"),
+        ),
+        "schemaversion": "1.2",
+        "scormtype": "scormtype",
+    },
+    "2004": {
+        "namespaces": (
+            ("", "http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd"),
+            ("adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3", "adlcp_v1p3.xsd"),
+            ("adlseq", "http://www.adlnet.org/xsd/adlseq_v1p3", "adlseq_v1p3.xsd"),
+            ("adlnav", "http://www.adlnet.org/xsd/adlnav_v1p3", "adlnav_v1p3.xsd"),
+            ("imsss", "http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd"),
+        ),
+        "schemaversion": "2004 4th Edition",
+        "scormtype": "scormType",
+    },
+}
+SCORM_VERSIONS = tuple(SCORM)
+
+
+def template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def launch_page(unit: dict, site_url: str, scorm: str) -> str:
@@ -139,77 +170,28 @@ def launch_page(unit: dict, site_url: str, scorm: str) -> str:
         "site": site_url,
         "origin": origin_of(site_url),
         "title": unit["title"],
-        "items": unit["items"],
+        "items": [{"title": i["title"], "path": i["path"]} for i in unit["items"]],
         "exercises": unit["exercises"],
         "automatic": unit["automatic"],
         "threshold": PASS_THRESHOLD,
     }
     text = json.dumps(config, separators=(",", ":"), ensure_ascii=True).replace("</", "<\\/")
-    template = (TEMPLATES / "launch.html").read_text(encoding="utf-8")
-    return template.format(title=html.escape(unit["title"]), config=text)
+    return template("launch.html").format(title=html.escape(unit["title"]), config=text)
 
 
-def manifest_12(unit: dict, identifier: str) -> str:
-    title = escape(unit["title"])
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier={quoteattr(identifier)} version="1.0"
-  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="{SCHEMAS_12}">
-  <metadata>
-    <schema>ADL SCORM</schema>
-    <schemaversion>1.2</schemaversion>
-  </metadata>
-  <organizations default="ORG-1">
-    <organization identifier="ORG-1">
-      <title>{title}</title>
-      <item identifier="ITEM-1" identifierref="SCO-1" isvisible="true">
-        <title>{title}</title>
-      </item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="SCO-1" type="webcontent" adlcp:scormtype="sco" href="index.html">
-      <file href="index.html"/>
-      <file href="wrapper.js"/>
-    </resource>
-  </resources>
-</manifest>
-"""
-
-
-def manifest_2004(unit: dict, identifier: str) -> str:
-    title = escape(unit["title"])
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier={quoteattr(identifier)} version="1.0"
-  xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
-  xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"
-  xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3"
-  xmlns:imsss="http://www.imsglobal.org/xsd/imsss"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="{SCHEMAS_2004}">
-  <metadata>
-    <schema>ADL SCORM</schema>
-    <schemaversion>2004 4th Edition</schemaversion>
-  </metadata>
-  <organizations default="ORG-1">
-    <organization identifier="ORG-1">
-      <title>{title}</title>
-      <item identifier="ITEM-1" identifierref="SCO-1">
-        <title>{title}</title>
-      </item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="SCO-1" type="webcontent" adlcp:scormType="sco" href="index.html">
-      <file href="index.html"/>
-      <file href="wrapper.js"/>
-    </resource>
-  </resources>
-</manifest>
-"""
+def scorm_manifest(unit: dict, scorm: str) -> str:
+    """imsmanifest.xml of a unit's package: one SCO, the launch page, in either version."""
+    version = SCORM[scorm]
+    (_, own, _), *others = version["namespaces"]
+    return template("scorm-manifest.xml").format(
+        identifier=quoteattr(f"mfml-{unit['slug']}-scorm{scorm.replace('.', '')}"),
+        cp=own,
+        namespaces="".join(f'  xmlns:{prefix}="{ns}"\n' for prefix, ns, _ in others),
+        schema_location=" ".join(f"{ns} {file}" for _, ns, file in version["namespaces"]),
+        schemaversion=version["schemaversion"],
+        scormtype=version["scormtype"],
+        title=escape(unit["title"]),
+    )
 
 
 def zip_bytes(files: dict[str, str | bytes]) -> bytes:
@@ -223,12 +205,10 @@ def zip_bytes(files: dict[str, str | bytes]) -> bytes:
 
 
 def scorm_files(unit: dict, site_url: str, scorm: str) -> dict[str, str]:
-    identifier = f"mfml-{unit['slug']}-scorm{scorm.replace('.', '')}"
-    make = manifest_12 if scorm == "1.2" else manifest_2004
     return {
-        "imsmanifest.xml": make(unit, identifier),
+        "imsmanifest.xml": scorm_manifest(unit, scorm),
         "index.html": launch_page(unit, site_url, scorm),
-        "wrapper.js": (TEMPLATES / "wrapper.js").read_text(encoding="utf-8"),
+        "wrapper.js": template("wrapper.js"),
     }
 
 
@@ -238,27 +218,18 @@ CC_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
 WL_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imswl_v1p3"
 
 
-def weblink(title: str, url: str) -> str:
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<webLink xmlns="{WL_NS}">
-  <title>{escape(title)}</title>
-  <url href={quoteattr(url)} target="_iframe"/>
-</webLink>
-"""
-
-
 def cartridge_files(course: dict, site_url: str) -> dict[str, str]:
+    """The cartridge: a course home link, then a folder per week with every notebook of the
+    week a web link (the capstone's in a folder of their own within their week)."""
     files: dict[str, str] = {}
-    items_xml, resources_xml = [], []
-    home = {"title": "Course home", "url": site_url + "index.html"}
-    n = 0
+    resources: list[str] = []
 
     def link(title: str, url: str, indent: str) -> str:
-        nonlocal n
-        n += 1
-        ident = f"L{n:03d}"
-        files[f"links/{ident}.xml"] = weblink(title, url)
-        resources_xml.append(
+        ident = f"L{len(resources) + 1:03d}"
+        files[f"links/{ident}.xml"] = template("cc-weblink.xml").format(
+            wl=WL_NS, title=escape(title), url=quoteattr(url)
+        )
+        resources.append(
             f'    <resource identifier="R{ident}" type="imswl_xmlv1p3">\n'
             f'      <file href="links/{ident}.xml"/>\n    </resource>'
         )
@@ -267,42 +238,43 @@ def cartridge_files(course: dict, site_url: str) -> dict[str, str]:
             f"<title>{escape(title)}</title></item>"
         )
 
-    items_xml.append(link(home["title"], home["url"], "        "))
-    for unit in units(course)[:-1]:
-        inner = [
-            link(item["title"], site_url + "notebooks/index.html?path=" + item["path"], " " * 10)
-            for item in unit["items"]
-        ]
-        items_xml.append(
-            f'        <item identifier="W-{unit["slug"]}"><title>{escape(unit["title"])}</title>\n'
+    def folder(identifier: str, title: str, inner: list[str], indent: str) -> str:
+        return (
+            f'{indent}<item identifier="{identifier}"><title>{escape(title)}</title>\n'
             + "\n".join(inner)
-            + "\n        </item>"
+            + f"\n{indent}</item>"
         )
-    title = escape(course["title"])
-    files["imsmanifest.xml"] = f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="mfml-course-cc" xmlns="{CC_NS}"
-  xmlns:lomimscc="http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest">
-  <metadata>
-    <schema>IMS Common Cartridge</schema>
-    <schemaversion>1.3.0</schemaversion>
-    <lomimscc:lom>
-      <lomimscc:general>
-        <lomimscc:title><lomimscc:string language="en">{title}</lomimscc:string></lomimscc:title>
-      </lomimscc:general>
-    </lomimscc:lom>
-  </metadata>
-  <organizations>
-    <organization identifier="ORG-1" structure="rooted-hierarchy">
-      <item identifier="ROOT">
-{chr(10).join(items_xml)}
-      </item>
-    </organization>
-  </organizations>
-  <resources>
-{chr(10).join(resources_xml)}
-  </resources>
-</manifest>
-"""
+
+    items = [link("Course home", site_url + "index.html", " " * 8)]
+    for unit in units(course):
+        if unit["kind"] != "week":
+            continue
+        # the week's links in order; a group's links (the capstone's) in one folder, where
+        # the group's first link is (entries holds the group's name there)
+        entries: list[str] = []
+        groups: dict[str, list[str]] = {}
+        for item in unit["items"]:
+            url = site_url + "notebooks/index.html?path=" + item["path"]
+            if "group" not in item:
+                entries.append(link(item["title"], url, " " * 10))
+                continue
+            if item["group"] not in groups:
+                groups[item["group"]] = []
+                entries.append(item["group"])
+            groups[item["group"]].append(link(item["title"], url, " " * 12))
+        inner = [
+            folder(f"G-{unit['slug']}-{n}", entry, groups[entry], " " * 10)
+            if entry in groups
+            else entry
+            for n, entry in enumerate(entries, 1)
+        ]
+        items.append(folder(f"W-{unit['slug']}", unit["title"], inner, " " * 8))
+    files["imsmanifest.xml"] = template("cc-manifest.xml").format(
+        cc=CC_NS,
+        title=escape(course["title"]),
+        items="\n".join(items),
+        resources="\n".join(resources),
+    )
     return dict(sorted(files.items(), key=lambda kv: kv[0] != "imsmanifest.xml"))
 
 
