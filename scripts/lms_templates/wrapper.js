@@ -165,14 +165,18 @@
 
   var RESULT = {attempted: 'incorrect', revealed: 'neutral', self_assessed: 'neutral', correct: 'correct'};
 
+  /* The score as a percentage in both versions (raw 0 to 100, min 0, max 100): Moodle and
+   * Open edX's SCORM block read raw as a percentage and ignore max. SCORM 2004 adds scaled
+   * (0 to 1), completion and success status, and the exercises as interactions. */
   function report() {
     if (!state.connected || state.finished) return;
     var s = score(state.held);
     var passed = s.total > 0 && s.scaled >= CONFIG.threshold;
+    var prefix = V2004 ? 'cmi.score.' : 'cmi.core.score.';
+    lms.set(prefix + 'min', 0);
+    lms.set(prefix + 'max', 100);
+    lms.set(prefix + 'raw', Math.round(s.scaled * 100));
     if (V2004) {
-      lms.set('cmi.score.min', 0);
-      lms.set('cmi.score.max', s.total);
-      lms.set('cmi.score.raw', s.done);
       lms.set('cmi.score.scaled', Math.round(s.scaled * 10000) / 10000);
       lms.set('cmi.completion_status', passed ? 'completed' : 'incomplete');
       lms.set('cmi.success_status', passed ? 'passed' : 'unknown');
@@ -189,9 +193,6 @@
         lms.set('cmi.interactions.' + n + '.result', RESULT[r.status]);
       });
     } else {
-      lms.set('cmi.core.score.min', 0);
-      lms.set('cmi.core.score.max', 100);
-      lms.set('cmi.core.score.raw', Math.round(s.scaled * 100));
       lms.set('cmi.core.lesson_status', passed ? 'passed' : 'incomplete');
     }
     lms.set('cmi.suspend_data', encode(state.held));
