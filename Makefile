@@ -49,7 +49,8 @@ lint: venv
 	$(BIN)/ruff format --check src scripts tests
 	$(BIN)/codespell content labs exercises docs src scripts tests README.md course.yml
 
-# SCORM 1.2/2004 packages per week and an IMS Common Cartridge that embed the hosted course.
+# SCORM 1.2/2004 packages (per week, the capstone, the course) and an IMS Common Cartridge
+# that embed the hosted course (docs/embedding.md, "Reporting to your gradebook").
 lms:
 	@test -n "$(SITE_URL)" || { $(PYTHON) scripts/lms.py; exit 2; }
 	$(MAKE) site
