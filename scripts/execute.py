@@ -54,18 +54,31 @@ def problems_in(nb: nbformat.NotebookNode, name: str) -> list[Problem]:
     return found
 
 
-def execute(path: Path, cwd: Path | None = None, timeout: int = 300) -> list[Problem]:
-    """Run every cell (not stopping at the first error) and return what went wrong."""
-    nb = read(path)
+def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Run every cell of `nb` in place (not stopping at the first error), in folder `cwd`.
+
+    Consecutive stream outputs are merged and no timing metadata is recorded, so the outputs
+    are what a reader sees, in as few pieces as the kernel allows (the build ships them).
+    Raises nbclient's CellTimeoutError when a cell runs longer than `timeout` seconds.
+    """
     client = nbclient.NotebookClient(
         nb,
         kernel_name=KERNEL,
         timeout=timeout,
         allow_errors=True,
-        resources={"metadata": {"path": str(cwd or path.parent)}},
+        record_timing=False,
+        coalesce_streams=True,
+        resources={"metadata": {"path": str(cwd)}},
     )
+    client.execute()
+    return nb
+
+
+def execute(path: Path, cwd: Path | None = None, timeout: int = 300) -> list[Problem]:
+    """Run every cell (not stopping at the first error) and return what went wrong."""
+    nb = read(path)
     try:
-        client.execute()
+        run(nb, cwd or path.parent, timeout)
     except nbclient.exceptions.CellTimeoutError as exc:
         return [Problem(str(path), 0, "timeout", str(exc))]
     return problems_in(nb, str(path))
