@@ -29,7 +29,9 @@ venv: $(STAMP)
 site: venv
 	$(BIN)/python scripts/build_site.py
 
+# Precompressed brotli/gzip copies (build/compressed, cached between builds), then the server.
 serve: site
+	$(BIN)/python scripts/compress.py
 	$(BIN)/python scripts/serve.py --no-browser
 
 zip: site
@@ -56,7 +58,9 @@ lms:
 	$(MAKE) site
 	$(BIN)/python scripts/lms.py --site-url "$(SITE_URL)"
 
+# Several minutes: cold, warm and throttled visits, course against stock JupyterLite.
 bench: site
+	$(BIN)/python scripts/compress.py
 	$(BIN)/python scripts/bench.py
 
 clean:
