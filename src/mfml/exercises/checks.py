@@ -216,15 +216,20 @@ def _too_slow_message(passed, total, growth: _Growth, size, predicted, limit, re
     return " ".join(parts)
 
 
-def check_function(instance: Instance, function, trace: Trace) -> tuple[str, str]:
-    check = instance.spec.check
+def _not_a_function(function, expected: str) -> tuple[str, str] | None:
+    """The feedback when the answer to a function or expression check is missing or is not
+    callable (`expected` says what was asked for); None when it is a function."""
     if is_missing(function):
         return "not_attempted", "Write the function in the cell above, then run the check again."
     if not callable(function):
-        return (
-            "wrong_type",
-            f"Expected a function (`def {check.answer}(...)`), got {type_name(function)}.",
-        )
+        return "wrong_type", f"Expected {expected}, got {type_name(function)}."
+    return None
+
+
+def check_function(instance: Instance, function, trace: Trace) -> tuple[str, str]:
+    check = instance.spec.check
+    if problem := _not_a_function(function, f"a function (`def {check.answer}(...)`)"):
+        return problem
     cases, expected = instance.cases, instance.expected
     order = sorted(range(len(cases)), key=lambda i: case_size(cases[i]))
     limit, spent = budget(), 0.0
@@ -453,13 +458,8 @@ def _expression_values(
 
 def check_expression(instance: Instance, function, trace: Trace) -> tuple[str, str]:
     check = instance.spec.check
-    if is_missing(function):
-        return "not_attempted", "Write the function in the cell above, then run the check again."
-    if not callable(function):
-        return (
-            "wrong_type",
-            f"Expected a function of {', '.join(check.variables)}, got {type_name(function)}.",
-        )
+    if problem := _not_a_function(function, f"a function of {', '.join(check.variables)}"):
+        return problem
     points = instance.points
     expected = instance.expected_values
     got, problem = _expression_values(
