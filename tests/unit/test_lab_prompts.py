@@ -675,3 +675,63 @@ def test_lab10_prompts():
     assert np.all(np.diff(L) < 0)
     gap = L[-1] - lab10.mse(lab.values["x"], lab.values["y"], *best)
     assert gap > 1e-4 and f"η = 1/λ_max(H) = {1 / lam[1]:.3f}" in text(lab)
+
+
+LABS = (lab01, lab02, lab03, lab04, lab05, lab06, lab07, lab08, lab09, lab10)
+
+
+def try_this_steps(module) -> int:
+    """The number of numbered steps under "## Try this" in the lab's page."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    number = module.__name__.rsplit(".", 1)[1][3:5]
+    (page,) = (root / "labs").glob(f"lab{number}-*.md")
+    section = page.read_text().split("## Try this", 1)[1].split("\n## ", 1)[0]
+    return len(re.findall(r"^\d+\. ", section, flags=re.M))
+
+
+@pytest.mark.parametrize("module", LABS, ids=lambda m: m.__name__.rsplit(".", 1)[1][:5])
+def test_each_try_this_step_has_a_button_that_sets_it_up(module):
+    lab = module.build()
+    count = try_this_steps(module)
+    assert sorted(lab.steps) == list(range(1, count + 1))
+    for n in range(count, 0, -1):  # backwards: every step starts from a reset lab
+        button = lab.controls[f"step {n}"]
+        assert f"step {n}" in button.tooltip
+        button.click()
+        assert lab.ERROR_TEXT not in lab.status.value
+        for name, value in lab.steps[n].items():
+            if value is module.ui.CLICK:
+                continue
+            got = lab.controls[name].value
+            if isinstance(value, float):
+                assert got == pytest.approx(value, rel=1e-9), (n, name)
+            else:
+                assert got == value, (n, name)
+
+
+def test_try_this_buttons_reach_what_the_steps_promise():
+    lab = lab04.build()
+    lab.controls["step 2"].click()  # identity, b = c = 1: singular
+    assert lab.values["det"] == 0.0 and "no inverse" in text(lab)
+    lab.controls["step 3"].click()  # reflect: det = -1
+    assert lab.values["det"] == -1.0 and lab.controls["b"].value == 0.0
+    lab.controls["step 1"].click()  # shear at t = 0: the figure shows I, A is the shear
+    assert lab.controls["t"].value == 0.0 and np.array_equal(lab.values["drawn"], np.eye(2))
+
+    lab = lab05.build()
+    lab.controls["step 5"].click()
+    assert np.array_equal(lab.values["A"], [[1, 1], [1, 1.2]])
+    lab = lab09.build()
+    lab.controls["step 4"].click()
+    assert (lab.controls["loss"].value, lab.controls["steps"].value) == ("Rosenbrock", 300)
+    assert lab.controls["lr"].value == 0.02 and "cannot settle" in text(lab)
+    lab.controls["step 2"].click()  # back on the narrow valley at η = 0.1
+    assert lab.controls["loss"].value == "narrow valley" and lab.controls["lr"].value == 0.1
+
+
+def test_status_lines_are_single_spaced_and_sliders_say_how_to_type():
+    lab = lab04.build()
+    assert lab.status.value.startswith('<div style="line-height:')
+    assert "keys" in lab.controls["a"].tooltip and "type a value" in lab.controls["a"].tooltip

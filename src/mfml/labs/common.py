@@ -16,6 +16,8 @@ import numpy as np
 from .maths import clean
 
 ROOT_CLASS = "mfml-lab"
+FIGURES_CLASS = "mfml-lab-figures"
+STEPS_CLASS = "mfml-lab-steps"
 FIGURE_CLASS = "mfml-lab-figure"
 PRIMARY_CLASS = "mfml-lab-primary"
 STATUS_CLASS = "mfml-lab-status"
@@ -307,8 +309,16 @@ def slider_values(*sliders) -> np.ndarray:
     return np.round(np.array([s.value for s in sliders], dtype=float), 9)
 
 
+SLIDER_HINT = "arrow keys move it when focused; click its number to type a value"
+
+
 def _styled(widget_class, primary: bool, **traits):
-    """A control in the labs' common style; the primary one is what browser tests move."""
+    """A control in the labs' common style; the primary one is what browser tests move.
+
+    Its tooltip repeats the description and says how to use the keyboard (the site's a11y.js
+    names the slider handle after the description, and keeps arrow keys in the slider).
+    """
+    traits.setdefault("tooltip", f"{traits.get('description', '')}: {SLIDER_HINT}")
     control = widget_class(style=_SLIDER_STYLE, layout=widgets.Layout(**_SLIDER_LAYOUT), **traits)
     if primary:
         control.add_class(PRIMARY_CLASS)
@@ -415,6 +425,7 @@ def dropdown(description: str, options, value=None) -> widgets.Dropdown:
         options=options,
         value=value if value is not None else list(options)[0],
         description=description,
+        tooltip=description,
         style=_SLIDER_STYLE,
         layout=widgets.Layout(**_SLIDER_LAYOUT),
     )
@@ -433,16 +444,34 @@ def button(description: str, tooltip: str = "") -> widgets.Button:
 
 
 def button_row(buttons: Iterable[widgets.Widget], label: str = "") -> widgets.Widget:
-    row = widgets.HBox(list(buttons), layout=widgets.Layout(flex_flow="row wrap", width="340px"))
+    row = widgets.HBox(
+        list(buttons), layout=widgets.Layout(flex_flow="row wrap", width="340px", max_width="100%")
+    )
     if not label:
         return row
     return widgets.VBox([widgets.HTML(f"<b>{label}</b>"), row])
 
 
 def status_label() -> widgets.HTML:
-    s = widgets.HTML(layout=widgets.Layout(width="340px"))
+    """The lab's status: an HTML widget (class mfml-lab-status, a polite live region on the
+    site) whose lines `show_status` writes."""
+    s = widgets.HTML(layout=widgets.Layout(width="340px", max_width="100%"))
     s.add_class(STATUS_CLASS)
     return s
+
+
+STATUS_LINE_HEIGHT = 1.45  # ipywidgets gives HTML a 28 px line height: double-spaced lines
+
+
+def show_status(status: widgets.HTML, lines: Iterable[str]) -> None:
+    """Write the status lines (HTML, one per entry, empty ones skipped) in one update.
+
+    The lines are joined by <br> in a block with a normal line height, so they read as one
+    paragraph per line, not double-spaced; a screen reader hears the new text once (the site
+    makes the status a live region).
+    """
+    body = "<br>".join(line for line in lines if line)
+    status.value = f'<div style="line-height:{STATUS_LINE_HEIGHT}">{body}</div>'
 
 
 class Plot:
@@ -622,6 +651,9 @@ def _shell():
     return get_ipython()
 
 
+CLICK = object()  # in a "Try this" step: press this button (a preset, "new sample", ...)
+
+
 class Lab:
     """What `show()` returns: the root widget, the figures, the controls, the marks and the
     latest computed values (`lab.values`), so code (and tests) can drive the lab.
@@ -630,6 +662,13 @@ class Lab:
     handles itself). A **reset** button (`controls["reset"]`) puts every control back to the
     value it had when the lab was built, then calls `on_reset` (for state that is not a
     control, such as a lab's data points), and redraws once.
+
+    `steps` gives each numbered "Try this" step of the lab's page the controls it names:
+    `{1: {"b": 1.0, "preset shear": CLICK}, ...}`. Each becomes a button `controls["step 1"]`
+    above the controls that resets the lab and then sets those values in order (pressing the
+    buttons marked CLICK), redrawing once, so one click sets up the step (a keyboard or a
+    coarse slider never stands between the learner and the values the step asks for). A step
+    sets up what the text tells the learner to set, never what it asks them to find.
     """
 
     def __init__(
@@ -646,6 +685,7 @@ class Lab:
         values: dict,
         unwired: Iterable[str] = (),
         on_reset: Callable[[], None] | None = None,
+        steps: dict[int, dict[str, object]] | None = None,
     ):
         self.number = number
         self.title = title
@@ -655,7 +695,20 @@ class Lab:
         self._on_reset = on_reset
         reset = button("reset", "put every control back to its starting value")
         reset.on_click(self.reset)
-        self.controls = {**controls, "reset": reset}
+        self.steps = {int(n): dict(v) for n, v in (steps or {}).items()}
+        step_buttons = {}
+        for n, settings in self.steps.items():
+            unknown = [name for name in settings if name not in controls]
+            if unknown:
+                raise ValueError(f"step {n} names controls the lab does not have: {unknown}")
+            said = ", ".join(
+                f"press {k}" if v is CLICK else f"{k} = {v}" for k, v in settings.items()
+            )
+            step_buttons[f"step {n}"] = button(
+                f"step {n}", f"Try this, step {n}: reset, then " + (said or "start from here")
+            )
+            step_buttons[f"step {n}"].on_click(lambda _b=None, n=n: self.set_up(n))
+        self.controls = {**controls, **step_buttons, "reset": reset}
         self.plots = list(plots)
         self.figures = [p.figure for p in self.plots]
         self.figure = self.figures[0]
@@ -663,11 +716,19 @@ class Lab:
         self.status = status
         self.refresh = refresh
         self.values = values
+        top = []
+        if step_buttons:
+            top.append(button_row(step_buttons.values(), "Try this: set up step"))
+            top[0].add_class(STEPS_CLASS)
         left = widgets.VBox(
-            [*layout_controls, reset, status],
-            layout=widgets.Layout(width="350px", margin="0 12px 0 0"),
+            [*top, *layout_controls, reset, status],
+            layout=widgets.Layout(width="350px", max_width="100%", margin="0 12px 0 0"),
         )
-        right = widgets.VBox(self.figures)
+        right = widgets.Box(
+            self.figures,
+            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", max_width="100%"),
+        )
+        right.add_class(FIGURES_CLASS)
         self.root = widgets.HBox(
             [left, right], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")
         )
@@ -682,9 +743,12 @@ class Lab:
     ERROR_TEXT = "Something went wrong in this lab"
 
     def _show_error(self, exc: Exception) -> None:
-        self.status.value = (
-            f"{warn(self.ERROR_TEXT + ':', bold=True)} {type(exc).__name__}: {exc}. "
-            "Move a control to try again; if it persists, please report it."
+        show_status(
+            self.status,
+            [
+                f"{warn(self.ERROR_TEXT + ':', bold=True)} {type(exc).__name__}: {exc}. "
+                "Move a control to try again; if it persists, please report it."
+            ],
         )
 
     def reset(self, _button=None) -> None:
@@ -694,6 +758,17 @@ class Lab:
                 self.controls[name].value = value
             if self._on_reset is not None:
                 self._on_reset()
+
+    def set_up(self, n: int) -> None:
+        """Step n of "Try this": reset, then set the values the step names (one redraw)."""
+        with self.refresh.hold():
+            self.reset()
+            for name, value in self.steps[n].items():
+                control = self.controls[name]
+                if value is CLICK:
+                    control.click()
+                else:
+                    control.value = value
 
     def show(self) -> Lab:
         """Display the lab in the notebook (a no-op outside IPython) and return it."""

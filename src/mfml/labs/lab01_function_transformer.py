@@ -126,6 +126,18 @@ def _paths(values):
     return ui.pad_paths(ui.finite_runs(XS, values, Y_CLIP))
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {"h": 2.0},
+    2: {"b": 2.0, "a": 2.0},
+    3: {"f": "log x (logarithm)", "flip_b": True},
+    4: {"flip_a": True, "flip_b": True, "k": 1.0},
+    5: {"f": "x² (quadratic)", "h": 1.0, "g": "eˣ (exponential)"},
+    6: {"f": "x (linear)", "g": "log x (logarithm)"},
+}
+
+
 def build() -> ui.Lab:
     f = ui.dropdown("function f", list(ZOO), "σ(x) (sigmoid)")
     h = ui.slider("shift right: h", -3, 3, 0.1, 0.0, primary=True)
@@ -211,7 +223,7 @@ def build() -> ui.Lab:
                 f"The composition is undefined on {missing_comp} of {XS.size} sample points: "
                 "there a value falls outside the domain of g or of f."
             )
-        status.value = "<br>".join(notes)
+        ui.show_status(status, notes)
         values.update(
             x=XS,
             f=y0,
@@ -243,6 +255,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
     )
 
 

@@ -77,6 +77,17 @@ def norm_balls(w, n: int = 121) -> list[np.ndarray]:
 EXTENT = 8.0
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {"a": 1.0, "b": 1.0},
+    2: {"v1": 0.4, "v2": 0.1},
+    3: {},
+    4: {},
+    5: {},
+}
+
+
 def build() -> ui.Lab:
     u1 = ui.slider("u₁", -3, 3, 0.1, 2.0)
     u2 = ui.slider("u₂", -3, 3, 0.1, 0.5)
@@ -146,7 +157,9 @@ def build() -> ui.Lab:
             "point": "u = v = 0: they span only the origin.",
         }[kind]
         det = det2(np.column_stack([u, v]))
-        status.value = "<br>".join(
+        outside = np.max(np.abs(w)) > EXTENT or np.max(np.abs(pts[1])) > EXTENT
+        ui.show_status(
+            status,
             [
                 f"<b>w</b> = a·u + b·v = {ui.fmt_vec(w)}",
                 f"‖u‖₂ = {ui.fmt(nu['L2'], 2)}, ‖v‖₂ = {ui.fmt(nv['L2'], 2)}",
@@ -156,10 +169,9 @@ def build() -> ui.Lab:
                 f"triangle inequality: ‖w‖₂ ≤ |a|‖u‖₂ + |b|‖v‖₂ = {ui.fmt(bound, 2)}",
                 f"det [u v] = {ui.fmt(det, 2, scale=nu['L2'] * nv['L2'])}",
                 span_text if kind == "plane" else ui.warn(span_text),
-            ]
+                "(part of the path is outside the window)" if outside else "",
+            ],
         )
-        if np.max(np.abs(w)) > EXTENT or np.max(np.abs(pts[1])) > EXTENT:
-            status.value += "<br>(part of the path is outside the window)"
         values.update(u=u, v=v, a=av, b=bv, w=w, span=kind, norms=nw, bound=bound)
 
     refresh = ui.Refresh(update)
@@ -206,6 +218,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
     )
     return lab
 

@@ -94,6 +94,17 @@ def arc(angle_from: float, angle_to: float, radius: float, n: int = 40) -> np.nd
 EXTENT = 4.5
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {},
+    2: {"angle_u": 130.0},
+    3: {},
+    4: {"length_v": 0.0},
+    5: {},
+}
+
+
 def build() -> ui.Lab:
     theta_u = ui.slider("angle of u (°)", -180, 180, 1, 60, primary=True, readout_format=".0f")
     len_u = ui.slider("length ‖u‖", 0, 4, 0.1, 3.0)
@@ -185,7 +196,7 @@ def build() -> ui.Lab:
                 # the raw value on purpose: this rounding noise is prompt 5's question
                 f"r · v = {ui.fmt(dot(res, v), 3)} (orthogonal, up to rounding)",
             ]
-        status.value = "<br>".join(lines)
+        ui.show_status(status, lines)
         values.update(
             u=u,
             v=v,
@@ -232,6 +243,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
     )
 
 

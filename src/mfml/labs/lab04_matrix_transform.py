@@ -87,6 +87,17 @@ def describe(A) -> str:
 EXTENT = 4.0
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {"preset shear": ui.CLICK, "t": 0.0},
+    2: {"preset identity": ui.CLICK, "b": 1.0, "c": 1.0},
+    3: {"preset reflect": ui.CLICK},
+    4: {"preset identity": ui.CLICK},
+    5: {"preset rotate 90°": ui.CLICK},
+}
+
+
 def build() -> ui.Lab:
     sliders = ui.matrix_sliders([[1.0, 0.5], [0.0, 1.0]], primary=True)
     a, b, c, d = sliders
@@ -160,7 +171,7 @@ def build() -> ui.Lab:
             describe(A) if rank(A) == 2 else ui.warn(describe(A)),
             inv_text,
         ]
-        status.value = "<br>".join(lines)
+        ui.show_status(status, lines)
         values.update(A=A, det=det, rank=rank(A), square=sq, area=area, inverse=inv, drawn=M)
 
     refresh = ui.Refresh(update)
@@ -183,6 +194,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
     )
 
 

@@ -88,6 +88,17 @@ def _equation(a1, a2, b1) -> str:
     return f"{ui.fmt(a1, 2)}·x₁ {sign} {ui.fmt(abs(a2), 2)}·x₂ = {ui.fmt(b1, 2)}"
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {"preset no solution": ui.CLICK},
+    2: {"preset ill-conditioned": ui.CLICK},
+    3: {"preset one solution": ui.CLICK, "a11": 0.5, "a12": 0.5, "b1": 1.0},
+    4: {"a11": 0.0, "a12": 0.0},
+    5: {"a11": 1.0, "a12": 1.0, "a21": 1.0, "a22": 1.2, "b1": 1.0, "b2": 1.0},
+}
+
+
 def build() -> ui.Lab:
     # coefficients in steps of 0.05, so that a₂₂ can approach 1 in the ill-conditioned preset
     a11 = ui.slider("a₁₁", -3, 3, 0.05, 1.0, primary=True)
@@ -199,7 +210,7 @@ def build() -> ui.Lab:
             lines.append("κ = ∞: A is singular, so A x = b has no unique solution.")
         elif kappa > 20:
             lines.append("Large κ: nearly parallel lines; tiny changes in b move x a lot.")
-        status.value = "<br>".join(lines)
+        ui.show_status(status, lines)
         values.update(
             A=A,
             b=b,
@@ -223,6 +234,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
     )
 
 

@@ -131,6 +131,19 @@ T_CURVE = np.arange(0.0, 360.5, 1.0)
 CIRCLE = unit_vector(T_CURVE)
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {"preset symmetric": ui.CLICK},
+    2: {"preset rotation": ui.CLICK},
+    3: {"preset shear": ui.CLICK},
+    4: {"preset projection": ui.CLICK, "t": 90},
+    5: {"preset not symmetric": ui.CLICK},
+    6: {"preset 1.5 I": ui.CLICK},
+    7: {"a": 1.5, "b": 0.5, "c": -0.5, "d": 0.5},
+}
+
+
 def build() -> ui.Lab:
     t = ui.int_slider("angle of v (°)", 0, 359, 30, primary=True)
     play = widgets.Play(value=30, min=0, max=359, step=3, interval=250, description="turn v")
@@ -253,7 +266,7 @@ def build() -> ui.Lab:
                     f'<b style="color:{ui.PURPLE}">Lined up: Av ≈ λv with '
                     f"λ = {ui.fmt(lam_v, 3, scale=size)}</b>"
                 )
-        status.value = "<br>".join(lines)
+        ui.show_status(status, lines)
         values.update(
             A=A,
             v=v,
@@ -305,6 +318,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
         unwired=("play",),
     )
 

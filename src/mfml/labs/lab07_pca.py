@@ -106,6 +106,18 @@ PHIS = np.arange(0.0, 180.5, 1.0)
 JITTER = np.random.default_rng(1).uniform(-0.5, 0.5, N)  # spreads the strip's dots vertically
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {},
+    2: {"to_pc1": ui.CLICK},
+    3: {"rho": 0.0, "sx": 1.0, "sy": 1.0},
+    4: {"sx": 2.0, "sy": 1.0, "rho": 0.0},
+    5: {"rho": 0.95},
+    6: {"new_sample": ui.CLICK},
+}
+
+
 def build() -> ui.Lab:
     sx = ui.slider("spread σ₁ (x₁)", 0.2, 2.5, 0.05, 2.0)
     sy = ui.slider("spread σ₂ (x₂)", 0.2, 2.5, 0.05, 1.0)
@@ -246,7 +258,7 @@ def build() -> ui.Lab:
                 "exactly the one the sliders chose. Tick <b>raw draws</b> to see how the "
                 "covariance of a plain random sample varies."
             )
-        status.value = "<br>".join(lines)
+        ui.show_status(status, lines)
         values.update(
             X=X,
             S=S,
@@ -307,6 +319,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
         on_reset=restart,
     )
 

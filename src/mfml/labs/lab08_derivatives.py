@@ -181,6 +181,17 @@ MESSAGES = {
 }
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {"f": "sin x", "x": 1.0, "h": 1.0},
+    2: {"h": 1e-8},
+    3: {"h": 1e-16},
+    4: {"scheme": CENTRAL, "h": 1e-5},
+    5: {"f": "x³ − 2x", "x": 1.0},
+}
+
+
 def build() -> ui.Lab:
     fname = ui.dropdown("function f", list(FUNCTIONS), "sin x")
     point_x = ui.slider("point x", -2, 2, 0.05, 1.0)
@@ -270,7 +281,8 @@ def build() -> ui.Lab:
             dots, x=np.array([h, h]), y=np.array([max(e_f, ERROR_FLOOR), max(e_c, ERROR_FLOOR)])
         )
         kind = regime(fn, x, h, scheme.value)
-        status.value = "<br>".join(
+        ui.show_status(
+            status,
             [
                 f"h = {h:.1e}, x + h = {x + h!r}",
                 f"<b>f′(x)</b> = {exact:.15g} (exact)",
@@ -279,7 +291,7 @@ def build() -> ui.Lab:
                 f"best h by the model (dashed): forward ≈ {best[FORWARD]:.0e}, "
                 f"central ≈ {best[CENTRAL]:.0e}",
                 f"{scheme.value} secant: {MESSAGES[kind]}",
-            ]
+            ],
         )
         values.update(
             function=name,
@@ -318,6 +330,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
     )
 
 

@@ -181,6 +181,7 @@ class Verdict:
 
 LOSS_FLOOR = 1e-16
 CONVERGED = 1e-6  # ‖∇f‖ below this: converged
+NEARLY = 1e-6  # f − f* below this while still "moving": the status says it is nearly there
 
 
 def assess(loss: Loss, run: Descent, extent: float) -> Verdict:
@@ -267,6 +268,17 @@ def _contours(key: str):
 def _g(x: float) -> str:
     """A rate or a curvature with 4 significant digits (0.01969, 101.6)."""
     return f"{x:.4g}"
+
+
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {},
+    2: {"lr": 0.1},
+    3: {"lr": 10**-0.6},
+    4: {"loss": "Rosenbrock", "steps": 300},
+    5: {"loss": "two minima"},
+}
 
 
 def build() -> ui.Lab:
@@ -356,7 +368,13 @@ def build() -> ui.Lab:
                 "too large here.",
                 "converged": f"<b>Converged</b>: ‖∇f‖ = {ui.fmt(gnorm, 2)} after "
                 f"{run.steps} steps.",
-                "moving": f"Still moving after {run.steps} steps: ‖∇f‖ = {ui.fmt(gnorm, 2)}.",
+                "moving": f"Still moving after {run.steps} steps: ‖∇f‖ = {ui.fmt(gnorm, 2)}"
+                + (
+                    f", but nearly there: f(θ) − f* = {ui.fmt(fk[-1], 2)} (converged means "
+                    f"‖∇f‖ < {CONVERGED:g})."
+                    if fk[-1] < NEARLY
+                    else "."
+                ),
             }[verdict.kind],
             f"θ = {ui.fmt_vec(end, 3)}, f(θ) − f* = {ui.fmt(fk[-1], 2)}",
         ]
@@ -390,7 +408,7 @@ def build() -> ui.Lab:
             )
         else:
             local = float("nan")
-        status.value = "<br>".join(lines)
+        ui.show_status(status, lines)
         values.update(
             path=run.path,
             diverged=verdict.diverged,
@@ -446,6 +464,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
         unwired=("loss",),
     )
 

@@ -138,6 +138,18 @@ def _contours(x, y):
     return ui.pad_paths(paths)
 
 
+# What each numbered "Try this" step of the lab's page sets (its "step n" button):
+# the values the text tells the learner to set, never what it asks them to find.
+TRY_THIS = {
+    1: {},
+    2: {"fit": ui.CLICK},
+    3: {"fit": ui.CLICK},
+    4: {"show_fit": True},
+    5: {"new_data": ui.CLICK},
+    6: {"descent": True},
+}
+
+
 def build() -> ui.Lab:
     # fine steps: the browser snaps a slider to its step, and "jump" must land near (w*, b*)
     w = ui.slider("slope w", *W_RANGE, 0.001, 0.2, primary=True, readout_format=".3f")
@@ -258,7 +270,7 @@ def build() -> ui.Lab:
             )
         if not (W_RANGE[0] <= ws <= W_RANGE[1] and B_RANGE[0] <= bs <= B_RANGE[1]):
             lines.append("(the minimum lies outside the (w, b) window)")
-        status.value = "<br>".join(lines)
+        ui.show_status(status, lines)
         values.update(
             x=x,
             y=y,
@@ -316,6 +328,7 @@ def build() -> ui.Lab:
         status=status,
         refresh=refresh,
         values=values,
+        steps=TRY_THIS,
         on_reset=lambda: set_data(0),
     )
 

@@ -1,0 +1,232 @@
+/* Accessibility patches for the course's notebook view (loaded next to notebook.js).
+ *
+ * What it does, each for a measured reason (docs/accessibility.md):
+ *  - keys pressed inside a lab's widgets stay there: JupyterLab's command-mode shortcuts took
+ *    the arrow keys from a focused slider (WCAG 2.1.1). The lab's widget area is marked with
+ *    data-lm-suppress-shortcuts (Lumino then matches no key binding there) and keydown stops
+ *    bubbling at the widget area, so the notebook never sees it;
+ *  - every slider handle and readout gets an accessible name from its description;
+ *  - lab status lines and exercise feedback are polite live regions;
+ *  - output images get alt text from their figure's title (the matplotlib title in the cell's
+ *    source), a lab figure (bqplot SVG) is a named figure;
+ *  - JupyterLab's own nameless controls get names (logo link, heading collapse buttons,
+ *    toolbar buttons without text), the skip link leaves the tab order's front (tabindex 0),
+ *    the course bar becomes a navigation landmark.
+ * Everything is idempotent and re-applied (debounced) when the page changes.
+ */
+(function () {
+  'use strict';
+
+  var WIDGETS = '.jupyter-widgets, .widget-slider, .mfml-lab';
+
+  function text(node) {
+    return node ? (node.textContent || '').replace(/\s+/g, ' ').trim() : '';
+  }
+
+  function setIfMissing(node, name, value) {
+    if (node && value && !node.getAttribute(name)) node.setAttribute(name, value);
+  }
+
+  // ------------------------------------------------------------ keys stay in lab widgets
+
+  var NAV_KEYS = {
+    ArrowLeft: 1, ArrowRight: 1, ArrowUp: 1, ArrowDown: 1, PageUp: 1, PageDown: 1, Home: 1,
+    End: 1
+  };
+
+  function keepKeys(root) {
+    if (root.__mfmlKeys) return;
+    root.__mfmlKeys = true;
+    root.setAttribute('data-lm-suppress-shortcuts', 'true');
+    root.addEventListener('keydown', function (event) {
+      var target = event.target;
+      if (!target || !target.closest) return;
+      // inside a widget: the widget has handled the key (bubbling reached here), the
+      // notebook must not act on it as well (move the cell selection, enter edit mode...)
+      if (NAV_KEYS[event.key] || target.closest('.widget-slider, .widget-readout, input, select')) {
+        if (event.key !== 'Tab' && event.key !== 'Escape') event.stopPropagation();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------ names
+
+  function nameSliders(scope) {
+    scope.querySelectorAll('.widget-slider, .widget-hslider, .widget-vslider').forEach(
+      function (slider) {
+        var label = text(slider.querySelector('.widget-label'));
+        var tip = slider.getAttribute('title') || '';
+        var name = label || tip || 'slider';
+        slider.querySelectorAll('.noUi-handle, [role="slider"]').forEach(function (handle) {
+          if (handle.getAttribute('aria-label') !== name) handle.setAttribute('aria-label', name);
+          if (!handle.getAttribute('aria-valuetext')) {
+            var readout = slider.querySelector('.widget-readout');
+            if (readout && text(readout)) handle.setAttribute('aria-valuetext', text(readout));
+          }
+        });
+        var readout = slider.querySelector('.widget-readout');
+        if (readout) {
+          setIfMissing(readout, 'role', 'textbox');
+          var readName = name + ': value (type a number, then Enter)';
+          if (readout.getAttribute('aria-label') !== readName) {
+            readout.setAttribute('aria-label', readName);
+          }
+          setIfMissing(readout, 'title', 'Click to type a value, then press Enter');
+        }
+      }
+    );
+    // keep aria-valuetext in step with the visible readout
+    scope.querySelectorAll('.widget-slider .noUi-handle').forEach(function (handle) {
+      var slider = handle.closest('.widget-slider, .widget-hslider');
+      var readout = slider && slider.querySelector('.widget-readout');
+      if (readout && text(readout) && handle.getAttribute('aria-valuetext') !== text(readout)) {
+        handle.setAttribute('aria-valuetext', text(readout));
+      }
+    });
+    // other inputs of a widget with a description (dropdowns, text fields)
+    scope.querySelectorAll('.widget-dropdown, .widget-text, .widget-inline-hbox').forEach(
+      function (box) {
+        var label = text(box.querySelector(':scope > .widget-label'));
+        var field = box.querySelector(':scope > select, :scope > input, :scope select');
+        if (label && field && !field.getAttribute('aria-label') && !field.labels?.length) {
+          field.setAttribute('aria-label', label);
+        }
+      }
+    );
+  }
+
+  function liveRegions(scope) {
+    // the persistent element of an ipywidgets HTML widget is its .widget-html-content; the
+    // lab writes new HTML into it on every change, which a polite live region announces
+    scope.querySelectorAll('.mfml-lab-status .widget-html-content, .mfml-lab-status')
+      .forEach(function (node) {
+        if (node.classList.contains('widget-html') &&
+            node.querySelector('.widget-html-content')) return;
+        setIfMissing(node, 'role', 'status');
+        setIfMissing(node, 'aria-live', 'polite');
+      });
+    scope.querySelectorAll(
+      '.mfml-feedback, .mfml-ex-feedback, .mfml-exercise-feedback, .mfml-ex-status'
+    ).forEach(function (node) {
+      var host = node.classList.contains('widget-html') ?
+        (node.querySelector('.widget-html-content') || node) : node;
+      setIfMissing(host, 'role', 'status');
+      setIfMissing(host, 'aria-live', 'polite');
+    });
+  }
+
+  // matplotlib: the title is in the cell's source (plt.title / ax.set_title / suptitle)
+  var TITLE = /(?:\btitle|set_title|suptitle)\(\s*(?:r|f|rf|fr)?(["'])((?:(?!\1).)+)\1/g;
+
+  function titlesOfCell(cell) {
+    var source = '';
+    var editor = cell.querySelector('.cm-content');
+    if (editor) {
+      source = Array.prototype.map.call(editor.querySelectorAll('.cm-line'), text).join('\n');
+    }
+    var found = [];
+    var match;
+    TITLE.lastIndex = 0;
+    while ((match = TITLE.exec(source)) !== null) {
+      var t = match[2].replace(/\$|\\[a-zA-Z]+|[{}]/g, '').replace(/\s+/g, ' ').trim();
+      if (t && found.indexOf(t) < 0) found.push(t);
+    }
+    return found;
+  }
+
+  function altText(scope) {
+    scope.querySelectorAll('.jp-OutputArea-output img, .jp-RenderedImage img').forEach(
+      function (img) {
+        if (img.hasAttribute('alt') && img.getAttribute('alt') !== '') return;
+        var cell = img.closest('.jp-Cell');
+        var titles = cell ? titlesOfCell(cell) : [];
+        var alt = titles.length ? 'Figure: ' + titles.join('; ') :
+          'Figure drawn by the code cell above';
+        img.setAttribute('alt', alt);
+      }
+    );
+    scope.querySelectorAll('.mfml-lab-figure').forEach(function (fig) {
+      var title = text(fig.querySelector('.mainheading')) || 'Lab figure';
+      var name = title + ' (interactive figure; its status is described beside it)';
+      if (fig.getAttribute('aria-label') !== name) {
+        fig.setAttribute('role', 'figure');
+        fig.setAttribute('aria-label', name);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------ JupyterLab's own markup
+
+  function patchJupyterLab() {
+    var logo = document.querySelector('#jp-NotebookLogo, a.jp-NotebookKernelLogo');
+    setIfMissing(logo, 'aria-label', 'JupyterLite: all files');
+    document.querySelectorAll('#jp-NotebookLogo a, #jp-NotebookLogo').forEach(function (a) {
+      if (a.tagName === 'A' && !text(a)) setIfMissing(a, 'aria-label', 'JupyterLite: all files');
+    });
+    document.querySelectorAll('.jp-collapseHeadingButton').forEach(function (b) {
+      var heading = b.closest('h1, h2, h3, h4, h5, h6');
+      var what = heading ? text(heading) : 'section';
+      var open = !b.closest('.jp-mod-collapsed') &&
+        b.getAttribute('data-heading-collapsed') !== 'true';
+      var name = (open ? 'Collapse ' : 'Expand ') + what;
+      if (b.getAttribute('aria-label') !== name) b.setAttribute('aria-label', name);
+    });
+    document.querySelectorAll('a.skip-link, .jp-skiplink a, a[href="#main"]').forEach(
+      function (a) {
+        if (a.getAttribute('tabindex') && a.getAttribute('tabindex') !== '0') {
+          a.setAttribute('tabindex', '0');
+        }
+      }
+    );
+    document.querySelectorAll('[tabindex]').forEach(function (node) {
+      if (parseInt(node.getAttribute('tabindex'), 10) > 0) node.setAttribute('tabindex', '0');
+    });
+    // toolbar buttons whose only content is an icon: the title is their name
+    document.querySelectorAll('.jp-Toolbar button, jp-button, .jp-ToolbarButtonComponent')
+      .forEach(function (b) {
+        if (text(b) || b.getAttribute('aria-label')) return;
+        var title = b.getAttribute('title') || (b.closest('[title]') || {}).title;
+        if (title) b.setAttribute('aria-label', title);
+      });
+    // a jp-button with aria-pressed is not a toggle axe accepts unless its role allows it
+    document.querySelectorAll('jp-button[aria-pressed], jp-toolbar-button[aria-pressed]')
+      .forEach(function (b) { if (!b.getAttribute('role')) b.setAttribute('role', 'button'); });
+    var bar = document.getElementById('mfml-bar');
+    if (bar) {
+      setIfMissing(bar, 'role', 'navigation');
+      setIfMissing(bar, 'aria-label', 'Course');
+    }
+    document.documentElement.classList.add('mfml-a11y');
+  }
+
+  // ------------------------------------------------------------ apply, and keep applying
+
+  function apply() {
+    patchJupyterLab();
+    document.querySelectorAll(WIDGETS).forEach(function (node) {
+      var root = node.closest('.jp-OutputArea-output') || node;
+      keepKeys(root);
+    });
+    nameSliders(document);
+    liveRegions(document);
+    altText(document);
+  }
+
+  var pending = null;
+  function schedule() {
+    if (pending) return;
+    pending = setTimeout(function () { pending = null; apply(); }, 150);
+  }
+
+  function start() {
+    apply();
+    new MutationObserver(schedule).observe(document.body, {
+      subtree: true, childList: true, characterData: true
+    });
+  }
+
+  window.mfmlA11y = {apply: apply};
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
