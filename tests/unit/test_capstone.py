@@ -331,6 +331,25 @@ def test_longley_revised_accepts_lstsq_and_rejects_the_normal_equations():
         assert not any(k in instance.params for k in ("answer", "beta", "shift"))
 
 
+def test_digit_prediction_accepts_any_sensible_scaling_and_rejects_the_raw_kappa():
+    """C.16 asks for a rule of thumb (review finding 1): scaling the columns by their 2-norms
+    or by their largest entries must both pass, and the raw condition number must fail at
+    every seed (the columns' units always differ by orders of magnitude)."""
+    spec = BANK.get("C.16")
+
+    def predict(k):
+        return np.array([16 - np.log10(k), 16 - 2 * np.log10(k)])
+
+    for seed in (None, *range(1, 21)):
+        instance = Instance(spec, seed)
+        X = instance.params["X"]
+        with quiet(stdout=True):
+            for scale in (np.linalg.norm(X, axis=0), np.abs(X).max(axis=0)):
+                assert run_check(instance, predict(np.linalg.cond(X / scale))).correct
+            assert not run_check(instance, predict(np.linalg.cond(X))).correct
+        assert abs(np.log10(np.linalg.cond(X) / np.linalg.cond(X / np.abs(X).max(axis=0)))) > 2
+
+
 def test_capstone_bank_tolerances_can_fail_and_texts_render():
     """test_content_lint.py globs ch*.yml; the same rules, on the capstone's bank."""
     problems, params = [], {}
