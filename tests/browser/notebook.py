@@ -84,6 +84,61 @@ async (code) => {
 }
 """
 
+KERNEL_IDLE = """
+() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = panel && panel.sessionContext.session && panel.sessionContext.session.kernel;
+  return !!kernel && kernel.status === 'idle';
+}
+"""
+
+# Execute a notebook's code cells through the open kernel; outputs as nbformat JSON.
+RUN_IN_KERNEL = """
+async ([path, timeoutMs]) => {
+  const app = window.jupyterapp;
+  const kernel = app.shell.currentWidget.sessionContext.session.kernel;
+  const model = await app.serviceManager.contents.get(path, {content: true});
+  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  const started = performance.now();
+  let count = 0;
+  async function run(code) {
+    const outputs = [];
+    const future = kernel.requestExecute({code, stop_on_error: false});
+    future.onIOPub = msg => {
+      const t = msg.header.msg_type, c = msg.content;
+      if (t === 'stream') outputs.push({output_type: t, name: c.name, text: c.text});
+      else if (t === 'execute_result' || t === 'display_data')
+        outputs.push({output_type: t, data: c.data, metadata: c.metadata || {}});
+      else if (t === 'error')
+        outputs.push({output_type: t, ename: c.ename, evalue: c.evalue, traceback: c.traceback});
+    };
+    const left = timeoutMs - (performance.now() - started);
+    const timeout = new Promise(r => setTimeout(() => r(null), Math.max(left, 0)));
+    const reply = await Promise.race([future.done, timeout]);
+    return {reply, outputs};
+  }
+  const reset = await run([
+    '%reset -f',
+    'import os as _os, sys as _sys',
+    `_os.chdir('/drive/${dir}')`,
+    "if 'matplotlib.pyplot' in _sys.modules: _sys.modules['matplotlib.pyplot'].close('all')",
+    'del _os, _sys',
+  ].join('\\n'));
+  const resetStatus = reset.reply ? reset.reply.content.status : 'timeout';
+  const cells = [];
+  let how = 'done';
+  for (const cell of model.content.cells) {
+    if (cell.cell_type !== 'code') continue;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    if (how !== 'done') { cells.push({count: null, outputs: []}); continue; }
+    const r = await run(source);
+    if (!r.reply) how = 'timeout';
+    cells.push({count: r.reply ? ++count : null, outputs: r.outputs});
+  }
+  return {how, ms: performance.now() - started, reset: resetStatus, cells};
+}
+"""
+
 
 @dataclass
 class Run:
@@ -106,18 +161,50 @@ def open_notebook(page, base_url: str, path: str, timeout_s: float = 120) -> flo
 
 
 def run_all(page, path: str, timeout_s: float = 240) -> Run:
+    """Run all cells through the notebook UI (the learner's Run all) and collect problems."""
     result = page.evaluate(RUN_ALL, timeout_s * 1000)
     run = Run(path, result["how"], result["ms"], result["cells"])
     if run.how != "done":
         run.problems.append(f"{path}: did not finish within {timeout_s} s")
-    for number, cell in enumerate(run.cells, start=1):
+    run.problems += problems_in(path, run.cells)
+    return run
+
+
+def run_in_open_kernel(page, path: str, timeout_s: float = 240) -> Run:
+    """Run another notebook's code cells, in order, in the kernel of the notebook already open.
+
+    Starting Pyodide costs 10-20 s per page; the notebook test pays it once per worker and
+    runs each notebook after `%reset -f` in its own directory, so no name survives from the
+    notebook before. The UI's own Run all is exercised by the tests that need the UI.
+    """
+    result = page.evaluate(RUN_IN_KERNEL, [path, timeout_s * 1000])
+    run = Run(path, result["how"], result["ms"], result["cells"])
+    if run.how != "done":
+        run.problems.append(f"{path}: did not finish within {timeout_s} s")
+    if result["reset"] != "ok":
+        run.problems.append(f"{path}: the namespace reset failed: {result['reset']}")
+    run.problems += problems_in(path, run.cells)
+    return run
+
+
+def kernel_is_idle(page) -> bool:
+    try:
+        return page.evaluate(KERNEL_IDLE)
+    except Exception:
+        return False
+
+
+def problems_in(path: str, cells: list[dict]) -> list[str]:
+    """Error outputs, stderr, and cells that never ran: what a learner would see go wrong."""
+    problems = []
+    for number, cell in enumerate(cells, start=1):
         if cell["count"] is None:
-            run.problems.append(f"{path}: cell {number} did not run")
+            problems.append(f"{path}: cell {number} did not run")
         for out in cell["outputs"]:
             if out["output_type"] == "error":
-                run.problems.append(f"{path}: cell {number}: {out['ename']}: {out['evalue']}")
+                problems.append(f"{path}: cell {number}: {out['ename']}: {out['evalue']}")
             elif out["output_type"] == "stream" and out["name"] == "stderr":
                 text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
                 if not any(allowed in text for allowed in STDERR_ALLOWLIST):
-                    run.problems.append(f"{path}: cell {number}: stderr: {text.strip()[:500]}")
-    return run
+                    problems.append(f"{path}: cell {number}: stderr: {text.strip()[:500]}")
+    return problems
