@@ -22,7 +22,9 @@ ARTIFACTS = ROOT / "build" / "test-artifacts"
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import serve  # noqa: E402
+from notebook import kernel_is_idle, open_notebook  # noqa: E402
 
+HOST = "chapters/start-here.ipynb"  # the notebook whose kernel runs other notebooks
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -132,3 +134,33 @@ def page(context):
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     return page
+
+
+class SharedKernel:
+    """One browser page with a notebook open; reopened when its kernel is not idle."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.context = self.page = None
+        self.network = Network()
+
+    def ready_page(self):
+        if self.page is None or not kernel_is_idle(self.page):
+            self.close()
+            self.context = self.browser.new_context(viewport={"width": 1280, "height": 800})
+            self.context.route("**/*", self.network.route)
+            self.page = self.context.new_page()
+            open_notebook(self.page, self.base_url, HOST)
+        return self.page
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+        self.context = self.page = None
+
+
+@pytest.fixture(scope="session")
+def shared_kernel(browser, base_url):
+    kernel = SharedKernel(browser, base_url)
+    yield kernel
+    kernel.close()

@@ -10,10 +10,8 @@ gets the next notebook a fresh page.
 from __future__ import annotations
 
 import pytest
-from conftest import SITE, Network
-from notebook import kernel_is_idle, open_notebook, run_in_open_kernel
-
-HOST = "chapters/start-here.ipynb"  # opened once per worker; its kernel runs the others
+from conftest import HOST, SITE
+from notebook import KERNEL_STDOUT, run_in_open_kernel
 
 
 def site_notebooks() -> list[str]:
@@ -24,36 +22,6 @@ def site_notebooks() -> list[str]:
         for p in files.rglob("*.ipynb")
         if p.relative_to(files).parts[0] != "labs"
     )
-
-
-class SharedKernel:
-    """One browser page with a notebook open; reopened when its kernel is not idle."""
-
-    def __init__(self, browser, base_url: str) -> None:
-        self.browser, self.base_url = browser, base_url
-        self.context = self.page = None
-        self.network = Network()
-
-    def ready_page(self):
-        if self.page is None or not kernel_is_idle(self.page):
-            self.close()
-            self.context = self.browser.new_context(viewport={"width": 1280, "height": 800})
-            self.context.route("**/*", self.network.route)
-            self.page = self.context.new_page()
-            open_notebook(self.page, self.base_url, HOST)
-        return self.page
-
-    def close(self) -> None:
-        if self.context is not None:
-            self.context.close()
-        self.context = self.page = None
-
-
-@pytest.fixture(scope="module")
-def shared_kernel(browser, base_url):
-    kernel = SharedKernel(browser, base_url)
-    yield kernel
-    kernel.close()
 
 
 @pytest.mark.browser
@@ -73,8 +41,6 @@ def test_notebook_runs_in_the_browser(shared_kernel, path):
 def test_no_name_survives_from_the_notebook_before(shared_kernel):
     """The reset between notebooks works: a name defined before is gone after it."""
     page = shared_kernel.ready_page()
-    from notebook import KERNEL_STDOUT
-
     page.evaluate(KERNEL_STDOUT, "left_over_from_before = 1")
     run = run_in_open_kernel(page, HOST)
     assert not run.problems, run.problems
