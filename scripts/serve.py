@@ -155,17 +155,19 @@ class Digests:
 
 
 class Stats:
-    """What a server has sent: body bytes and responses (the bench reads it)."""
+    """What a server has sent: body bytes, responses, 304s (the bench and tests read it)."""
 
     def __init__(self) -> None:
         self.bytes = 0
         self.responses = 0
+        self.not_modified = 0
         self._lock = threading.Lock()
 
-    def add(self, nbytes: int, responses: int = 0) -> None:
+    def add(self, nbytes: int, responses: int = 0, not_modified: int = 0) -> None:
         with self._lock:
             self.bytes += nbytes
             self.responses += responses
+            self.not_modified += not_modified
 
 
 class Throttle:
@@ -203,6 +205,10 @@ def parse_throttle(text: str) -> Throttle:
 
 
 class CourseHandler(http.server.SimpleHTTPRequestHandler):
+    # HTTP/1.1: Chromium ignores an ETag on an HTTP/1.0 response (it then refetches every
+    # no-cache file in full, never asking If-None-Match); keep-alive also spares a new
+    # connection per file.
+    protocol_version = "HTTP/1.1"
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     isolation = False
     compressed: Path | None = None  # the store written by scripts/compress.py
@@ -260,6 +266,7 @@ class CourseHandler(http.server.SimpleHTTPRequestHandler):
         etag = f'"{digest}-{encoding}"' if encoding else f'"{digest}"'
 
         if etag_matches(self.headers.get("If-None-Match"), digest):
+            self.stats.add(0, not_modified=1)
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self._common_headers(rel, etag)
             self.end_headers()
