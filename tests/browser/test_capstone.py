@@ -1,9 +1,10 @@
 """The capstone in the real browser kernel (Pyodide: no SciPy, 32-bit default int, another
-LAPACK): the notebooks run; NIST's Longley coefficients are reproduced to 9 or more digits
-(the notebook asserts it; the counts are written to build/test-artifacts/ for the record);
-the research report exports to one HTML file in the learner's storage, with its figure and
-table once saved, and the notebook's Download link delivers that file; a capstone task
-checked in the kernel shows as capstone progress on the home page."""
+LAPACK): the notebooks run (test_notebooks.py runs them all); NIST's Longley coefficients
+are reproduced to 9 or more digits (the notebook asserts it; the counts are written to
+build/test-artifacts/ for the record); the research report exports to one HTML file in the
+learner's storage, with its figure and table once saved, and the notebook's Download link
+delivers that file; a capstone task checked in the kernel shows as capstone progress on the
+home page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS
-from notebook import KERNEL_STDOUT, open_notebook, run_all
+from notebook import KERNEL_STDOUT, open_notebook, run_all, run_in_open_kernel
 
 CAPSTONE = "chapters/capstone"
 REPORT = f"{CAPSTONE}/c5-report.ipynb"
@@ -59,25 +60,10 @@ def headings(html: str) -> list[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(
-    "name", ["capstone", "c2-normal-equations", "c3-gradient-descent"], ids=lambda n: n
-)
-def test_capstone_notebook_runs_in_the_browser(page, base_url, name):
-    path = f"{CAPSTONE}/{name}.ipynb"
-    open_notebook(page, base_url, path)
-    run = run_all(page, path, timeout_s=400)
-    assert not run.problems, "\n".join(run.problems)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / f"capstone-browser-{name}.json").write_text(
-        json.dumps({"ms": run.ms, "outputs": [c["outputs"] for c in run.cells]}, indent=1)
-    )
-
-
-@pytest.mark.browser
-def test_longley_is_reproduced_to_nine_digits_in_the_browser(page, base_url):
+def test_longley_is_reproduced_to_nine_digits_in_the_browser(shared_kernel):
     path = f"{CAPSTONE}/c4-longley.ipynb"
-    open_notebook(page, base_url, path)
-    run = run_all(page, path, timeout_s=400)
+    page = shared_kernel.ready_page()
+    run = run_in_open_kernel(page, path, timeout_s=400)
     assert not run.problems, "\n".join(run.problems)  # the notebook asserts >= 9 digits
     out = kernel(
         page,
@@ -141,19 +127,20 @@ def test_the_report_exports_to_html_in_the_browser(page, base_url, tmp_path):
 
 
 @pytest.mark.browser
-def test_a_capstone_task_counts_on_the_home_page(page, base_url, site):
+def test_a_capstone_task_counts_on_the_home_page(shared_kernel, base_url, site):
     data = json.loads((site / "course.json").read_text())
     cap = data["capstone"]
     assert cap and cap["exercises_path"] == "exercises/capstone-exercises.ipynb"
-    open_notebook(page, base_url, cap["exercises_path"])
     out = kernel(
-        page,
+        shared_kernel.ready_page(),
+        "import os\nos.chdir('/drive/exercises')\n"
         "import mfml\nimport numpy as np\nfrom mfml.exercises import ex\n"
         "def least_squares(X, y):\n    return np.linalg.lstsq(X, y, rcond=None)[0]\n"
         'ex("C.3").check(least_squares)\nprint(ex("C.3").progress()["status"])',
     )
     assert out.strip().endswith("correct"), out
 
+    page = shared_kernel.context.new_page()  # the same browser profile, so the same storage
     page.goto(base_url)
     page.wait_for_function("() => document.body.dataset.progress === 'ready'")
     pct = page.locator('[data-chapter-progress="C"]').first.inner_text().strip()
@@ -168,3 +155,4 @@ def test_a_capstone_task_counts_on_the_home_page(page, base_url, site):
     assert {nb["path"] for nb in cap["notebooks"]} | {cap["exercises_path"]} <= paths
     missing = [p for p in paths if not (site / "files" / p).is_file()]
     assert not missing, missing
+    page.close()
