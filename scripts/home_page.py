@@ -1,8 +1,12 @@
-"""The course home page (build/site/index.html), generated from course.json at build time.
+"""The course home page (build/site/index.html) and the curriculum page (curriculum.html),
+generated from course.json and the built notebooks at build time.
 
-Every count and list on it comes from the manifest; nothing is typed in. It loads no asset
-from outside the site: its one script, home.js (progress, export/import, embed snippets, the
-offline download's size), is copied beside it into static/mfml/.
+Every count and list on them comes from the manifest; the one thing typed in here is each
+chapter's one-line synopsis (SYNOPSES), used when the chapter's front matter has no `synopsis`.
+The home page loads no asset from outside the site: its one script, home.js (progress and
+activity, continue where you left off, your copies, export/import, embed snippets, the offline
+download's size), is copied beside it into static/mfml/. The curriculum page is a Jinja2
+template (home_templates/curriculum.html.j2) with no script at all.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
+import jinja2
+import markupsafe
+
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 SCRIPT = "static/mfml/home.js"  # where home.js lands in the site
 DOWNLOAD = "download/mfml-course.zip"  # written there by make_zip.py, after the site
@@ -24,6 +31,37 @@ LEVELS = {1: "Recall", 2: "Apply", 3: "Derive", 4: "Research"}
 LEVEL_NAMES = {1: "Recall", 2: "Apply", 3: "Derive and analyse", 4: "Research thinking"}
 DONE_STATUSES = ("correct", "self_assessed")
 CAPSTONE = "C"  # the capstone's exercise ids are C.1, C.2, ... (site_post.CAPSTONE)
+TEMPLATES = Path(__file__).resolve().parent / "home_templates"
+CURRICULUM = "curriculum.html"
+
+# One line per chapter for the home page and the curriculum page. A chapter's front matter
+# may say it itself (`synopsis:`), which wins; these cover the chapters that do not.
+SYNOPSES = {
+    1: "Number sets, exponents and logarithms, and where floating point disagrees with them: "
+    "a stable log-sum-exp.",
+    2: "Sets, logic and function signatures read symbol by symbol, and run as masks, "
+    "np.all, np.any and argmax.",
+    3: "Sums, products and index notation, and their one-line NumPy forms up to einsum.",
+    4: "How to read a paper's notation: typefaces, indices, hats and stars, turned into code.",
+    5: "A model is a function: domain, image, composition, inverse and parametrized families, "
+    "each tested in NumPy.",
+    6: "The functions ML is built from (affine maps, exp and log, sigmoid, softmax) and their "
+    "stable forms.",
+    7: "Functions of many inputs: surfaces, contour maps and the loss landscape.",
+    8: "Vectors as arrows and as arrays: addition, scaling, norms and distances.",
+    9: "The dot product: angles, orthogonality, cosine similarity and projections.",
+    10: "Matrices as tables and as machines: the product, shapes and the transpose.",
+    11: "A matrix as a map of the whole space: columns, composition, determinants and inverses.",
+    12: "Solving Ax = b: elimination, rank, condition numbers and least squares.",
+    13: "Subspaces, eigenvectors and eigenvalues, and PCA from the covariance matrix.",
+    14: "Limits and continuity: what a function approaches, and why it matters for ML.",
+    15: "The derivative as a limit, its rules, and finite differences that check it.",
+    16: "The chain rule on computational graphs: backpropagation by hand and in NumPy.",
+    17: "Partial derivatives, gradients and Jacobians of functions of many variables.",
+    18: "Gradient descent: the learning rate, convergence and what makes it slow.",
+    19: "NumPy as it really is: memory, dtypes, views against copies, and broadcasting.",
+    20: "From a correct equation to code you can trust: shapes, stability and checks.",
+}
 
 THREADS = [
     (
@@ -43,7 +81,7 @@ CSS = """
 :root { --ink:#1b2130; --muted:#5a6374; --accent:#2152b8; --accent-soft:#e8eefb;
         --line:#e1e5ee; --bg:#f6f7fb; --card:#fff; --ok:#1d7f4e; --warn:#8a5a00; }
 * { box-sizing: border-box; }
-html { scroll-behavior: smooth; }
+@media (prefers-reduced-motion: no-preference) { html { scroll-behavior: smooth; } }
 body { margin:0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        color: var(--ink); background: var(--bg); -webkit-text-size-adjust: 100%; }
 header.hero { background: linear-gradient(135deg, #1c3f8f, #2f6bd8); color: #fff; }
@@ -160,6 +198,27 @@ textarea { resize: vertical; min-height: 5.4em; }
 .row > :first-child { flex: 1; min-width: 0; }
 footer { color: var(--muted); font-size: .88rem; border-top: 1px solid var(--line);
          margin-top: 40px; padding-top: 14px; }
+/* continue where you left off, your copies, activity marks */
+.continue { margin: 16px 0 0; background: rgba(255,255,255,.14); border: 1px solid
+            rgba(255,255,255,.35); border-radius: 10px; padding: 10px 14px; max-width: 48em; }
+.continue[hidden] { display: none; }
+.continue b { display: block; font-size: .8rem; text-transform: uppercase;
+              letter-spacing: .05em; color: #e4ecff; }
+.continue a { color: #fff; font-weight: 600; text-decoration: underline; }
+.continue .small { color: #e4ecff; }
+.synopsis { display: block; font-size: .86rem; color: var(--muted); }
+.mark { display: inline-block; font-size: .72rem; border-radius: 999px; padding: 0 7px;
+        margin-left: 6px; background: #e6f5ec; color: var(--ok); white-space: nowrap;
+        vertical-align: 1px; }
+.mark:empty { display: none; }
+a.mark { text-decoration: none; }
+a.mark.copy { background: var(--accent-soft); color: var(--accent); }
+.activity { display: block; font-size: .84rem; color: var(--muted); }
+.activity:empty { display: none; }
+ul.copies { list-style: none; margin: 0; padding: 0; }
+ul.copies li { padding: 6px 0; border-top: 1px solid var(--line); }
+ul.copies li:first-child { border-top: 0; }
+#import-progress:focus-visible + #import-label { outline: 3px solid #f5b400; outline-offset: 2px; }
 @media (max-width: 760px) {
   .wrap { padding-left: 16px; padding-right: 16px; }
   nav.toc ul { padding: 8px 16px; }
@@ -198,6 +257,85 @@ def meter(attribute: str, key: object, label: str) -> str:
         f'<span class="meter" title="{esc(label)}"><span class="bar"><i></i></span>'
         f'<span class="pct" {attribute}="{esc(key)}">0%</span></span>'
     )
+
+
+def marks(path: str) -> str:
+    """Where home.js puts "opened", "ran to the end" and "your copy" for a course notebook."""
+    return f'<span class="marks" data-marks="{esc(path)}"></span>'
+
+
+def synopsis(chapter: dict) -> str:
+    return chapter.get("synopsis") or SYNOPSES.get(chapter["number"], "")
+
+
+def reading_order(course: dict) -> dict[str, dict]:
+    """Every course notebook: its name and what comes next, as the course bar reads the course
+    (notebook.js locate()): Start here, chapters 1..20, the capstone's notebooks; labs among
+    labs; an exercise set goes on to the chapter after its own."""
+    items: dict[str, dict] = {}
+    order = [
+        {"path": g["path"], "label": g["title"], "kind": "guide"}
+        for g in course["guides"]
+        if g["path"].endswith("start-here.ipynb")
+    ]
+    chapters = sorted(course["chapters"], key=lambda c: c["number"])
+    order += [
+        {
+            "path": c["path"],
+            "label": f"Chapter {c['number']}: {c['title']}",
+            "kind": "chapter",
+            "week": c.get("week"),
+        }
+        for c in chapters
+    ]
+    cap = course.get("capstone")
+    for nb in (cap or {}).get("notebooks", []):
+        order.append(
+            {
+                "path": nb["path"],
+                "label": f"Capstone: {nb['title']}",
+                "kind": "capstone",
+                "week": cap.get("week"),
+            }
+        )
+    for i, item in enumerate(order):
+        items[item["path"]] = {**item, "next": order[i + 1]["path"] if i + 1 < len(order) else None}
+    labs = course["labs"]
+    for i, lab in enumerate(labs):
+        items[lab["path"]] = {
+            "path": lab["path"],
+            "label": f"Lab {lab['number']}: {lab['title']}",
+            "kind": "lab",
+            "week": lab.get("week"),
+            "next": labs[i + 1]["path"] if i + 1 < len(labs) else None,
+        }
+    position = {c["number"]: i for i, c in enumerate(chapters)}
+    for s in course["exercise_sets"]:
+        at = position.get(s["chapter"])
+        chapter = chapters[at] if at is not None else None
+        after = chapters[at + 1]["path"] if at is not None and at + 1 < len(chapters) else None
+        if chapter and after is None and cap:
+            after = cap["path"]
+        items[s["path"]] = {
+            "path": s["path"],
+            "label": f"Exercises for chapter {s['chapter']}",
+            "kind": "exercises",
+            "week": chapter.get("week") if chapter else None,
+            "next": after,
+        }
+    if cap and cap.get("exercises_path"):
+        items[cap["exercises_path"]] = {
+            "path": cap["exercises_path"],
+            "label": "Capstone exercises",
+            "kind": "exercises",
+            "week": cap.get("week"),
+            "next": None,
+        }
+    for g in course["guides"]:
+        items.setdefault(
+            g["path"], {"path": g["path"], "label": g["title"], "kind": "guide", "next": None}
+        )
+    return items
 
 
 def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
@@ -248,8 +386,12 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
         for n in w["chapters"]:
             title = f"Ch. {n} " + (chapters[n]["title"] if n in chapters else "")
             extra = f" <small>({set_link(n, 'exercises')})</small>" if n in sets else ""
-            items.append(f"<span>{chapter_link(n, title.strip())}{extra}</span>")
-        items += [lab_link(n) for n in w["labs"]]
+            mark = marks(chapters[n]["path"]) if n in chapters else ""
+            items.append(f"<span>{chapter_link(n, title.strip())}{mark}{extra}</span>")
+        items += [
+            f"<span>{lab_link(n)}{marks(labs[n]['path']) if n in labs else ''}</span>"
+            for n in w["labs"]
+        ]
         if w.get("capstone") and cap:
             extra = ""
             if cap.get("exercises_path"):
@@ -265,7 +407,8 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
             f'<li class="card week" data-week="{w["number"]}">'
             f'<div class="no">Week<span>{w["number"]}</span></div>'
             f'<div class="what"><b>{esc(w["title"])}</b>'
-            f'<span class="items">{"".join(items)}</span></div>'
+            f'<span class="items">{"".join(items)}</span>'
+            f'<span class="activity" data-week-activity="{w["number"]}"></span></div>'
             f"{meter('data-week-progress', w['number'], label)}</li>"
         )
 
@@ -288,7 +431,14 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
             rows.append(
                 f'<li data-part-chapter="{n}"{coming}><span class="num">{n}.</span>'
                 f"<span>{chapter_link(n, chapter_title(n))}"
-                f'<span class="sub">{" · ".join(sub)}</span></span>'
+                + (marks(chapters[n]["path"]) if n in chapters else "")
+                + (
+                    f'<span class="synopsis" data-synopsis="{n}">'
+                    f"{esc(synopsis(chapters[n]))}</span>"
+                    if n in chapters and synopsis(chapters[n])
+                    else ""
+                )
+                + f'<span class="sub">{" · ".join(sub)}</span></span>'
                 + (meter("data-chapter-progress", n, f"{own} exercises") if own else "")
                 + "</li>"
             )
@@ -302,7 +452,7 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
     lab_cards = "".join(
         f'<div class="card"><b>Lab {lab["number"]}'
         + (f" · week {lab['week']}" if lab.get("week") else "")
-        + f"</b>{lab_link(lab['number'], lab['title'])}</div>"
+        + f"</b>{lab_link(lab['number'], lab['title'])}{marks(lab['path'])}</div>"
         for lab in course["labs"]
     )
 
@@ -398,6 +548,15 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
             str(w["number"]): w["chapters"] + ([CAPSTONE] if w.get("capstone") and cap else [])
             for w in course["weeks"]
         },
+        # continue where you left off; activity per week (chapters opened / run, labs opened)
+        "items": reading_order(course),
+        "week_notebooks": {
+            str(w["number"]): {
+                "chapters": [chapters[n]["path"] for n in w["chapters"] if n in chapters],
+                "labs": [labs[n]["path"] for n in w["labs"] if n in labs],
+            }
+            for w in course["weeks"]
+        },
     }
     data_json = json.dumps(data, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     capstone_count, capstone_section = capstone_html(cap, cap_exercises)
@@ -428,11 +587,14 @@ runs in your browser: nothing to install, nothing sent anywhere.</p>
 <li><b data-count="exercises">{counts["exercises"]}</b> exercises with solutions</li>
 {capstone_count}
 </ul>
-<div class="actions">{guides}</div>
+<div class="actions">{guides}<a class="btn light" href="{CURRICULUM}" id="curriculum-link">Full
+curriculum</a></div>
+<div class="continue" id="continue" hidden></div>
 </div></header>
 <nav class="toc" aria-label="On this page"><ul>
 <li><a href="#plan">Plan</a></li>
 <li><a href="#progress">Progress</a></li>
+<li><a href="#copies">Your copies</a></li>
 <li><a href="#parts">Chapters</a></li>
 <li><a href="#labs">Labs</a></li>
 <li><a href="#exercises">Exercises</a></li>
@@ -440,6 +602,7 @@ runs in your browser: nothing to install, nothing sent anywhere.</p>
 <li><a href="#how">How to use</a></li>
 <li><a href="#offline">Offline</a></li>
 <li><a href="#embed">Embed</a></li>
+<li><a href="{CURRICULUM}">Curriculum</a></li>
 </ul></nav>
 <main class="wrap">
 
@@ -459,21 +622,34 @@ percentage is your progress through that week's exercises.</p>
 <h2 id="progress-h">Your progress</h2>
 <div class="card">
 <p id="progress-summary">Your progress is kept by this browser, for this site only.</p>
+<p id="activity-summary"></p>
 <p class="small" id="progress-definition">How it is counted: an exercise is <b>done</b> when its
 check said correct, or, for an open question, when you marked your answer against the model
 answer (self-assessed). A chapter's percentage is the share of its exercises done; a week's is
 the share of all the exercises of that week's chapters. Revealing a solution does not count as
-done.</p>
+done. Beside it, what you read: a chapter is <b>opened</b> when you open it (or your copy of
+it) and <b>run</b> when every code cell of it ran without an error in one visit; a lab is
+opened when you open it.</p>
 <div class="tools">
 <button type="button" class="btn" id="export-progress">Export my progress</button>
-<label class="btn ghost" for="import-progress" id="import-label">Import progress</label>
-<input type="file" id="import-progress" class="visually-hidden"
+<button type="button" class="btn ghost" id="import-label"
+ aria-controls="import-progress">Import progress</button>
+<input type="file" id="import-progress" class="visually-hidden" tabindex="-1" aria-hidden="true"
  accept=".json,application/json">
 </div>
 <p class="small">Export saves a file (JSON) you can import in another browser or on another
 computer. Import merges: for each exercise the better result is kept, nothing is lost.</p>
 <div class="notice" id="progress-message" role="status" aria-live="polite"></div>
 <div class="notice warn" id="storage-note" role="status"></div>
+</div>
+</section>
+
+<section id="copies" aria-labelledby="copies-h">
+<h2 id="copies-h">Your copies</h2>
+<div class="card">
+<p class="small" id="copies-summary">A course notebook opens read-only; "Make my copy" in its
+course bar keeps your own version in this browser, and it is listed here.</p>
+<ul class="copies" id="copy-list"></ul>
 </div>
 </section>
 
@@ -555,6 +731,9 @@ snippet.</p>
 <label class="field" for="embed-snippet">Snippet to paste into the page's HTML</label>
 <div class="row"><textarea id="embed-snippet" rows="4" readonly></textarea>
 <button type="button" class="btn ghost" data-copy="embed-snippet">Copy snippet</button></div>
+<p class="small" id="embed-local" hidden>This address is on your own computer
+(<code>127.0.0.1</code> or <code>localhost</code>): it works only here. Embed the address of
+the site where the course is hosted.</p>
 <p class="small" id="embed-status" role="status" aria-live="polite"></p>
 <details class="how"><summary>How to add it to Moodle, Canvas or Open edX</summary>
 <ul>
@@ -644,6 +823,113 @@ def storage_name(site: Path) -> str:
         return DEFAULT_STORAGE
 
 
+HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.M)
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+
+
+def sections(notebook: Path) -> list[str]:
+    """The `##` headings of a built notebook, in order (none inside a code fence)."""
+    try:
+        nb = json.loads(notebook.read_text())
+    except (OSError, ValueError):
+        return []
+    found = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        found += HEADING.findall(FENCE.sub("", source))
+    return found
+
+
+def heading_anchor(title: str) -> str:
+    """The id JupyterLab gives a rendered heading: its text, spaces as hyphens."""
+    text = re.sub(r"[*_`]|\$", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title))
+    return text.strip().replace(" ", "-")
+
+
+def render_curriculum(site: Path, course: dict) -> str:
+    """The curriculum page: every chapter (its sections, exercise set and its week's labs), every
+    lab (with its sections), the capstone; one template, no script."""
+    files = site / "files"
+    chapters = {c["number"]: c for c in course["chapters"]}
+    sets = {s["chapter"]: s for s in course["exercise_sets"]}
+    labs_by_week: dict[int, list[dict]] = {}
+    for lab in course["labs"]:
+        labs_by_week.setdefault(lab.get("week"), []).append(lab)
+
+    def section_links(path: str) -> list[dict]:
+        return [
+            {"title": t, "url": f"{notebook_url(path)}#{quote(heading_anchor(t))}"}
+            for t in sections(files / path)
+        ]
+
+    def lab_item(lab: dict) -> dict:
+        return {**lab, "url": notebook_url(lab["path"])}
+
+    parts = []
+    for part in course["parts"]:
+        items = []
+        for n in part["chapters"]:
+            c = chapters.get(n)
+            if not c:
+                continue
+            s = sets.get(n)
+            items.append(
+                {
+                    **c,
+                    "url": notebook_url(c["path"]),
+                    "synopsis": synopsis(c),
+                    "sections": section_links(c["path"]),
+                    "exercises": (
+                        {"url": notebook_url(s["path"]), "count": s["count"]} if s else None
+                    ),
+                    "labs": [lab_item(lab) for lab in labs_by_week.get(c.get("week"), [])]
+                    if c.get("week")
+                    else [],
+                }
+            )
+        parts.append({**part, "chapters": items})
+    week_chapters = {w["number"]: w["chapters"] for w in course["weeks"]}
+    labs = []
+    for lab in course["labs"]:
+        numbers = [n for n in week_chapters.get(lab.get("week"), []) if n in chapters]
+        named = ", ".join(f"chapter {n}" for n in numbers)
+        labs.append({**lab_item(lab), "sections": section_links(lab["path"]), "chapters": named})
+    cap = course.get("capstone")
+    capstone = None
+    if cap:
+        capstone = {
+            **cap,
+            "notebooks": [{**nb, "url": notebook_url(nb["path"])} for nb in cap["notebooks"]],
+            "exercises_url": (
+                notebook_url(cap["exercises_path"]) if cap.get("exercises_path") else None
+            ),
+        }
+    guides = [
+        {"title": g["title"], "url": notebook_url(g["path"])}
+        for g in sorted(course["guides"], key=lambda g: g["title"] != "Start here")
+    ]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("curriculum.html.j2").render(
+        title=course["title"],
+        version=course.get("version", ""),
+        css=markupsafe.Markup(CSS),
+        parts=parts,
+        chapters=course["chapters"],
+        weeks=course["weeks"],
+        labs=labs,
+        guides=guides,
+        capstone=capstone,
+        exercise_count=course["counts"]["exercises"],
+    )
+
+
 def write(site: Path, course: dict) -> None:
     """Replace JupyterLite's root page, keeping its config block: every app reads it."""
     index = site / "index.html"
@@ -655,3 +941,4 @@ def write(site: Path, course: dict) -> None:
     script = site / SCRIPT
     script.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ASSETS / "home.js", script)
+    (site / CURRICULUM).write_text(render_curriculum(site, course))

@@ -59,6 +59,7 @@ def add_notebook_script(site: Path) -> int:
         f'<script src="../{NOTEBOOK_SCRIPT}?_={hashlib.sha256(source).hexdigest()[:8]}" '
         "defer></script>"
     )
+    icon = '<link rel="icon" href="../static/favicons/favicon.ico" />'
     count = 0
     for name in NOTEBOOK_PAGES:
         page = site / name
@@ -67,7 +68,9 @@ def add_notebook_script(site: Path) -> int:
         html = page.read_text()
         if NOTEBOOK_SCRIPT not in html:
             html = html.replace("</body>", f"  {tag}\n  </body>", 1)
-            page.write_text(html)
+        if 'rel="icon"' not in html:  # no browser 404 for /favicon.ico (ux review, defect 21)
+            html = html.replace("</head>", f"  {icon}\n  </head>", 1)
+        page.write_text(html)
         count += 1
     return count
 
@@ -110,6 +113,9 @@ def manifest(course: dict, notebooks: list[dict], exercises: list[dict], version
                 "part": part_of.get(number),
                 "week": week_of_chapter.get(number),
                 "path": nb["path"],
+                # one line for the home and curriculum pages: the front matter's, else the
+                # course's own (home_page.SYNOPSES)
+                "synopsis": nb.get("synopsis") or home_page.SYNOPSES.get(number, ""),
                 "exercises_path": f"exercises/ch{number:02d}-exercises.ipynb" if own else None,
                 "exercises": [e["id"] for e in own],
             }
@@ -177,5 +183,6 @@ def finish(
     home_page.write(site, data)
     add_notebook_script(site)
     add_lms_bridge(site)
+    __import__("site_a11y").add(site, NOTEBOOK_PAGES)  # a11y.css/js: docs/accessibility.md
     print(f"[build] {read_only} course files read-only; course.json: {data['counts']}")
     return data

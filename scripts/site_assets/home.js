@@ -2,6 +2,12 @@
  * the notebooks write), export and import of that progress, the embed snippets, and the
  * offline download's size. Plain JavaScript, no dependency, nothing fetched from elsewhere.
  *
+ * Also from that storage: what the learner did (my-work/activity.json, written by the course
+ * bar, notebook.js: notebooks opened, chapters run to the end), shown as "Continue where you
+ * left off", marks beside each chapter and lab and a line per week; and the learner's copies
+ * (every notebook under my-work/ but backups), listed under "Your copies" and marked beside
+ * the course notebook they were made from.
+ *
  * Where the progress is: JupyterLite keeps the learner's files with localforage in IndexedDB,
  * database = contentsStorageName (jupyter-lite.json), object store "files", key = the path
  * ("my-work/progress.json"), value = a contents model {name, path, type: "file", format,
@@ -15,6 +21,7 @@
   var STORE = 'files';
   var FOLDER = 'my-work';
   var KEY = FOLDER + '/progress.json';
+  var ACTIVITY = FOLDER + '/activity.json';
   var STATUSES = ['not_started', 'attempted', 'revealed', 'self_assessed', 'correct'];
   var RANK = {};
   STATUSES.forEach(function (s, i) { RANK[s] = i; });
@@ -136,9 +143,46 @@
     }
   }
 
+  function emptyActivity() { return {version: 1, notebooks: {}}; }
+
+  function validActivity(data) {
+    if (!data || typeof data.notebooks !== 'object' || Array.isArray(data.notebooks)) return emptyActivity();
+    return {version: 1, notebooks: data.notebooks};
+  }
+
+  /* {activity, copies}: my-work/activity.json and every notebook under my-work/ (backups
+   * aside), newest first, each {path, last_modified}. Nothing stored: both empty. */
+  async function readWork() {
+    var out = {activity: emptyActivity(), copies: []};
+    var db = await openDb(false);
+    if (!db) return out;
+    try {
+      var store = db.transaction(STORE, 'readonly').objectStore(STORE);
+      var model = await request(store.get(ACTIVITY));
+      if (model) {
+        if (model.content instanceof Blob) model = Object.assign({}, model, {content: await model.content.text()});
+        try { out.activity = validActivity(modelToData(model)); } catch (e) { /* unreadable: none */ }
+      }
+      var range = IDBKeyRange.bound(FOLDER + '/', FOLDER + '/\uffff');
+      var keys = await request(store.getAllKeys(range));
+      for (var i = 0; i < keys.length; i++) {
+        var key = String(keys[i]);
+        if (!/\.ipynb$/i.test(key) || key.indexOf(FOLDER + '/backups/') === 0) continue;
+        var item = await request(store.get(key));
+        if (item && item.type === 'notebook') out.copies.push({path: key, last_modified: item.last_modified});
+      }
+      out.copies.sort(function (a, b) { return String(b.last_modified).localeCompare(String(a.last_modified)); });
+    } finally {
+      db.close();
+    }
+    return out;
+  }
+
   /* Write progress back as the kernel does: the file my-work/progress.json, in the format the
    * stored file already had (base64 for a new one), and the my-work folder if missing. */
-  async function writeProgress(data) {
+  async function writeProgress(data) { return writeJson(KEY, 'progress.json', data); }
+
+  async function writeJson(KEY, name, data) {
     var db = await openDb(true);
     try {
       var tx = db.transaction(STORE, 'readwrite');
@@ -154,7 +198,7 @@
       var format = old && ['base64', 'text', 'json'].indexOf(old.format) >= 0 ? old.format : 'base64';
       var encoded = dataToContent(format, data);
       var model = Object.assign(
-        {name: 'progress.json', path: KEY, created: now, mimetype: 'application/json',
+        {name: name, path: KEY, created: now, mimetype: 'application/json',
          writable: true, type: 'file'},
         old || {},
         {format: format, content: encoded.content, size: encoded.size, last_modified: now}
@@ -281,6 +325,127 @@
     }
   }
 
+  // ---------------------------------------------------------------- activity and copies
+
+  function when(iso) {
+    var d = new Date(iso), now = new Date();
+    if (!iso || isNaN(d.getTime())) return '';
+    if (d.toDateString() === now.toDateString()) {
+      return 'today ' + d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+    }
+    var options = {day: 'numeric', month: 'short'};
+    if (d.getFullYear() !== now.getFullYear()) options.year = 'numeric';
+    return d.toLocaleDateString([], options);
+  }
+
+  function viewUrl(path) {
+    return 'notebooks/index.html?path=' + path.split('/').map(encodeURIComponent).join('/');
+  }
+
+  function node(tag, attrs, text) {
+    var n = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+    if (text) n.textContent = text;
+    return n;
+  }
+
+  function label(path) {
+    var item = DATA.items && DATA.items[path];
+    return item ? item.label : path;
+  }
+
+  function showWork(work) {
+    var records = work.activity.notebooks;
+    var copyOf = {};
+    work.copies.forEach(function (c) { copyOf[c.path.slice(FOLDER.length + 1)] = c; });
+    // beside each chapter and lab: opened, run to the end, your copy
+    document.querySelectorAll('[data-marks]').forEach(function (box) {
+      var path = box.dataset.marks, r = records[path], item = DATA.items[path] || {};
+      box.textContent = '';
+      if (r && r.ran_to_end && item.kind === 'chapter') {
+        box.appendChild(node('span', {'class': 'mark', 'data-mark': 'ran', title: 'Every cell ran'}, 'ran \u2713'));
+      } else if (r && r.opens) {
+        box.appendChild(node('span', {'class': 'mark', 'data-mark': 'opened', title: 'Opened ' + when(r.last)}, 'opened'));
+      }
+      if (copyOf[path]) {
+        box.appendChild(node('a', {'class': 'mark copy', 'data-mark': 'copy', href: viewUrl(copyOf[path].path),
+          title: 'Open your copy (saved ' + when(copyOf[path].last_modified) + ')'}, 'your copy'));
+      }
+    });
+    // per week: chapters opened and run, labs opened
+    var opened = 0, ran = 0, labsOpened = 0, chapterCount = 0, labCount = 0;
+    Object.keys(DATA.week_notebooks || {}).forEach(function (w) {
+      var week = DATA.week_notebooks[w], parts = [];
+      var o = week.chapters.filter(function (p) { return records[p] && records[p].opens; }).length;
+      var r = week.chapters.filter(function (p) { return records[p] && records[p].ran_to_end; }).length;
+      var l = week.labs.filter(function (p) { return records[p] && records[p].opens; }).length;
+      opened += o; ran += r; labsOpened += l;
+      chapterCount += week.chapters.length; labCount += week.labs.length;
+      if (o || l) {
+        parts.push('chapters opened ' + o + '/' + week.chapters.length + ', run ' + r + '/' + week.chapters.length);
+        if (week.labs.length) parts.push('labs opened ' + l + '/' + week.labs.length);
+      }
+      document.querySelectorAll('[data-week-activity="' + w + '"]').forEach(function (n) {
+        n.textContent = parts.length ? 'Read: ' + parts.join('; ') : '';
+        n.dataset.opened = o; n.dataset.ran = r; n.dataset.labs = l;
+      });
+    });
+    var summary = $('activity-summary');
+    if (summary) {
+      summary.textContent = opened || labsOpened
+        ? 'Read: ' + opened + ' of ' + chapterCount + ' chapters opened, ' + ran + ' run to the end; ' +
+          labsOpened + ' of ' + labCount + ' labs opened.'
+        : '';
+    }
+    showContinue(records, copyOf);
+    showCopies(work.copies);
+  }
+
+  // The last course notebook opened (the learner's copy if there is one) and what comes next.
+  function showContinue(records, copyOf) {
+    var box = $('continue');
+    if (!box) return;
+    var last = null;
+    Object.keys(records).forEach(function (path) {
+      if (!DATA.items[path] || !records[path].last) return;
+      if (!last || records[path].last > records[last].last) last = path;
+    });
+    box.textContent = '';
+    if (!last) { box.hidden = true; return; }
+    box.appendChild(node('b', {}, 'Continue where you left off'));
+    var mine = copyOf[last];
+    var link = node('a', {href: viewUrl(mine ? mine.path : last), id: 'continue-link',
+      'data-path': last}, label(last) + (mine ? ' (your copy)' : ''));
+    box.appendChild(link);
+    box.appendChild(node('span', {'class': 'small'}, ' \u00b7 opened ' + when(records[last].last)));
+    var next = DATA.items[last].next;
+    if (next) {
+      var p = node('span', {'class': 'small', style: 'display:block'}, 'Next: ');
+      p.appendChild(node('a', {href: viewUrl(copyOf[next] ? copyOf[next].path : next), id: 'continue-next',
+        'data-path': next}, label(next)));
+      box.appendChild(p);
+    }
+    box.hidden = false;
+  }
+
+  function showCopies(copies) {
+    var list = $('copy-list'), summary = $('copies-summary');
+    if (!list) return;
+    list.textContent = '';
+    copies.forEach(function (c) {
+      var course = c.path.slice(FOLDER.length + 1);
+      var li = node('li', {'data-copy': c.path});
+      li.appendChild(node('a', {href: viewUrl(c.path)}, DATA.items[course] ? label(course) : c.path));
+      li.appendChild(node('span', {'class': 'small'}, ' \u00b7 ' + c.path + ', saved ' + when(c.last_modified)));
+      list.appendChild(li);
+    });
+    if (summary && copies.length) {
+      summary.textContent = 'Your ' + (copies.length === 1 ? 'copy' : copies.length + ' copies') +
+        ', kept in this browser (newest first). "Download my work" in a notebook\'s course bar ' +
+        'saves them all as one zip.';
+    }
+  }
+
   var storageOk = storageAvailable();
   var current = emptyProgress();
 
@@ -289,6 +454,7 @@
     try {
       current = (await readProgress()).data;
       show(current);
+      try { showWork(await readWork()); } catch (e) { /* the exercises still show */ }
       document.body.dataset.progress = 'ready';
     } catch (error) {
       show(emptyProgress());
@@ -453,12 +619,16 @@
   function start() {
     $('export-progress').addEventListener('click', exportProgress);
     var input = $('import-progress');
+    var chooser = $('import-label');
+    if (chooser && chooser.tagName === 'BUTTON') chooser.addEventListener('click', function () { input.click(); });
     input.addEventListener('change', function () {
       var file = input.files && input.files[0];
       if (file) importProgress(file).finally(function () { input.value = ''; });
     });
     var select = $('embed-select');
     if (select) select.addEventListener('change', updateEmbed);
+    var local = $('embed-local');
+    if (local && /^(127\.|localhost$|\[::1\]$)/.test(location.hostname)) local.hidden = false;
     document.querySelectorAll('[data-copy]').forEach(function (button) {
       button.addEventListener('click', function () { copy(button.dataset.copy); });
     });

@@ -14,6 +14,14 @@
  * - Where the browser denies storage (IndexedDB cannot be opened), a banner says that work is
  *   not kept here and offers "Open in a new tab" and "Download my work". JupyterLite itself
  *   falls back to memory storage (jupyter-lite.json: enableMemoryStorage, storage drivers).
+ * - A course notebook whose copy exists offers "Open my copy (saved ...)" instead; Ctrl+S on a
+ *   course notebook offers the copy instead of JupyterLab's "read-only, use Save as" toast.
+ * - Copies are written and saved without widget views (an ipywidget's output needs the kernel
+ *   that made it: reopened, it would say "Loading widget..." for ever); a one-line note takes
+ *   its place.
+ * - Opening a course notebook, running it to the end (every code cell ran here, no error) are
+ *   recorded in my-work/activity.json, beside the exercises' my-work/progress.json; the home
+ *   page reads both (continue where you left off, progress that moves every week).
  *
  * Everything goes through JupyterLite's own contents manager (window.jupyterapp, exposed by
  * jupyter-lite.json), so files land in JupyterLite's storage. Plain JavaScript, no dependency.
@@ -66,6 +74,58 @@
     return JSON.stringify(value === undefined ? null : value);
   }
 
+  // ---------------------------------------------------------------- widget views
+
+  /* An ipywidget's output is only a reference to a model that lives in the kernel that drew
+   * it; saved and reopened, JupyterLab shows "Loading widget..." for ever. A copy is written
+   * and saved without them: each such output becomes one line saying how to get it back, and
+   * the notebook's saved widget state goes too. Returns how many outputs were replaced. */
+  var WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
+  var WIDGET_NOTE = 'Interactive output (buttons, sliders): run this cell to show it again.';
+  function withoutWidgets(nb) {
+    var replaced = 0;
+    if (!nb || !Array.isArray(nb.cells)) return replaced;
+    nb.cells.forEach(function (cell) {
+      if (cell.cell_type !== 'code' || !Array.isArray(cell.outputs)) return;
+      var kept = [], noted = false;
+      cell.outputs.forEach(function (out) {
+        if (out && out.data && out.data[WIDGET_VIEW] !== undefined) {
+          replaced += 1;
+          if (!noted) {
+            noted = true;
+            kept.push({output_type: 'stream', name: 'stdout', text: WIDGET_NOTE + '\n'});
+          }
+        } else {
+          kept.push(out);
+        }
+      });
+      cell.outputs = kept;
+    });
+    if (nb.metadata && nb.metadata.widgets) {
+      delete nb.metadata.widgets;
+      replaced += 1;
+    }
+    return replaced;
+  }
+
+  /* Every notebook saved under my-work/ goes through the contents manager's save: strip the
+   * widget views there, whoever saves (Ctrl+S, autosave, the bar's own writes). The open view
+   * keeps its live widgets; only the stored file is without them. */
+  function guardSaves() {
+    var manager = contents();
+    if (manager.__mfmlGuarded) return;
+    manager.__mfmlGuarded = true;
+    var save = manager.save.bind(manager);
+    manager.save = function (path, options) {
+      if (isWork(path) && options && options.type === 'notebook' && options.content &&
+          typeof options.content === 'object') {
+        var nb = JSON.parse(JSON.stringify(options.content));
+        if (withoutWidgets(nb)) options = Object.assign({}, options, {content: nb});
+      }
+      return save(path, options);
+    };
+  }
+
   // ---------------------------------------------------------------- CRC-32 and fingerprints
 
   var CRC_TABLE = (function () {
@@ -101,22 +161,34 @@
     try { await contents().get(path, {content: false}); return true; } catch (e) { return false; }
   }
 
-  async function ensureDir(path) {
+  /* One folder creation at a time (two at once would both make "Untitled Folder" and race to
+   * rename it), and a folder known to exist is not asked for again: every contents call can
+   * take seconds while Python is starting on a busy machine. */
+  var dirQueue = Promise.resolve(), knownDirs = {};
+  function ensureDir(path) {
+    var job = dirQueue.then(function () { return ensureDirNow(path); });
+    dirQueue = job.catch(function () { return null; });
+    return job;
+  }
+
+  async function ensureDirNow(path) {
     var parts = path.split('/').filter(Boolean);
     var current = '';
     for (var i = 0; i < parts.length; i++) {
       var next = current ? current + '/' + parts[i] : parts[i];
-      if (!(await exists(next))) {
+      if (!knownDirs[next] && !(await exists(next))) {
         // the contents API names a new folder itself; create it, then give it its name
         var made = await contents().newUntitled({path: current, type: 'directory'});
         await contents().rename(made.path, next);
       }
+      knownDirs[next] = true;
       current = next;
     }
   }
 
   async function saveNotebook(path, nb) {
     await ensureDir(dirname(path));
+    if (isWork(path)) { nb = JSON.parse(JSON.stringify(nb)); withoutWidgets(nb); }
     return contents().save(path, {type: 'notebook', format: 'json', content: nb, name: basename(path)});
   }
 
@@ -225,6 +297,211 @@
     location.href = viewUrl(path);
   }
 
+  // The learner's copy of a course notebook: its stored model (no content), or null.
+  async function copyInfo(coursePath) {
+    if (!isCourse(coursePath)) return null;
+    try { return await contents().get(WORK + '/' + coursePath, {content: false}); } catch (e) {
+      return null;
+    }
+  }
+
+  // "today 14:05", "28 Nov", "28 Nov 2025": when a copy was saved, short enough for the bar
+  function when(iso) {
+    var d = new Date(iso), now = new Date();
+    if (!iso || isNaN(d.getTime())) return 'earlier';
+    if (d.toDateString() === now.toDateString()) {
+      return 'today ' + d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+    }
+    var options = {day: 'numeric', month: 'short'};
+    if (d.getFullYear() !== now.getFullYear()) options.year = 'numeric';
+    return d.toLocaleDateString([], options);
+  }
+
+  /* Ctrl+S (Cmd+S) on a read-only course notebook: JupyterLab would say "read-only, use Save
+   * as..." and Save as writes outside my-work/. Offer the learner's copy instead. Listened to
+   * on window in the capture phase, so it runs before JupyterLab's own shortcut. */
+  function onSaveKey(event) {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+    if ((event.key || '').toLowerCase() !== 's' || !isCourse(state.path)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (event.stopImmediatePropagation) event.stopImmediatePropagation();
+    offerCopy();
+  }
+
+  async function offerCopy() {
+    var path = state.path;
+    var info = await copyInfo(path);
+    if (state.path !== path) return;
+    var text = info
+      ? 'This course notebook is read-only. You have your own copy (saved ' +
+        when(info.last_modified) + '): keep your edits there. '
+      : 'This course notebook is read-only, so it is not saved. Make your own copy to keep ' +
+        'your edits (what you typed here goes into it). ';
+    say([text, button(info ? 'Open my copy' : 'Make my copy', makeCopy,
+      {'class': 'mfml-bar-button primary', id: 'mfml-save-offer'})], 'info');
+    var offer = document.getElementById('mfml-save-offer');
+    if (offer) offer.focus();
+  }
+
+  // ---------------------------------------------------------------- what the learner did
+
+  /* my-work/activity.json, beside the exercises' progress.json (which the kernel rewrites
+   * with its own two keys only, so activity cannot live inside it):
+   *   {"version": 1, "notebooks": {"chapters/part3/ch08-vectors.ipynb":
+   *     {"first": ISO, "last": ISO, "opens": 3, "ran_to_end": ISO or null}}}
+   * keyed by the course path (a copy counts for its course notebook). The home page reads it:
+   * "Continue where you left off", chapters opened and run to the end, labs opened. */
+  var ACTIVITY = WORK + '/activity.json';
+  var activityQueue = Promise.resolve(null);
+
+  function parseActivity(bytes) {
+    try {
+      var data = JSON.parse(utf8dec.decode(bytes));
+      if (data && typeof data.notebooks === 'object' && !Array.isArray(data.notebooks)) {
+        return {version: 1, notebooks: data.notebooks};
+      }
+    } catch (e) { /* unreadable: start again */ }
+    return null;
+  }
+
+  async function readActivity() {
+    try {
+      var model = await contents().get(ACTIVITY, {content: true});
+      return parseActivity(modelBytes(model)) || {version: 1, notebooks: {}};
+    } catch (e) {
+      return {version: 1, notebooks: {}};
+    }
+  }
+
+  function mergeActivityRecords(a, b) {
+    a = a || {}; b = b || {};
+    var pick = function (x, y, later) {
+      var v = [x, y].filter(function (t) { return typeof t === 'string' && t; }).sort();
+      return v.length ? (later ? v[v.length - 1] : v[0]) : null;
+    };
+    return {first: pick(a.first, b.first, false), last: pick(a.last, b.last, true),
+      opens: Math.max(+a.opens || 0, +b.opens || 0),
+      ran_to_end: pick(a.ran_to_end, b.ran_to_end, false)};
+  }
+
+  function mergeActivity(aBytes, bBytes) {
+    var a = parseActivity(aBytes), b = parseActivity(bBytes);
+    if (!a || !b) return null;
+    var out = Object.assign({}, a.notebooks);
+    Object.keys(b.notebooks).forEach(function (key) {
+      out[key] = mergeActivityRecords(out[key], b.notebooks[key]);
+    });
+    return utf8.encode(JSON.stringify({version: 1, notebooks: out}, null, 1));
+  }
+
+  // One write at a time: read, change one record, write (another tab's records are kept).
+  function recordActivity(coursePath, change) {
+    activityQueue = activityQueue.then(async function () {
+      if (state.storageOk === false) return null;
+      var data = await readActivity();
+      var record = mergeActivityRecords(data.notebooks[coursePath], {});
+      change(record, new Date().toISOString());
+      data.notebooks[coursePath] = record;
+      await ensureDir(WORK);
+      await contents().save(ACTIVITY, {type: 'file', format: 'text', name: 'activity.json',
+        content: JSON.stringify(data, null, 1)});
+      return record;
+    }).catch(function () { return null; });
+    return activityQueue;
+  }
+
+  /* notebooks/index.html?path=...#Worked-example (the curriculum page's section links): once,
+   * scroll to that heading, as JupyterLab does for a link inside a notebook. */
+  var fragmentDone = false;
+  function goToFragment(panel) {
+    if (fragmentDone || !location.hash || location.hash.length < 2) return;
+    fragmentDone = true;
+    var fragment = location.hash;
+    try { fragment = '#' + decodeURIComponent(location.hash.slice(1)); } catch (e) { /* as is */ }
+    var tries = 0;
+    var go = function () {
+      if (panel.isDisposed) return;
+      // the headings are known once the Markdown has rendered
+      if (panel.setFragment) panel.setFragment(fragment);
+      if (++tries < 3) setTimeout(go, 1500);
+    };
+    setTimeout(go, 300);
+  }
+
+  function coursePathOf(path) {
+    if (!path || isBackup(path)) return null;
+    var course = isWork(path) ? path.slice(WORK.length + 1) : path;
+    return isCourse(course) && /\.ipynb$/i.test(course) ? course : null;
+  }
+
+  var watched = typeof WeakSet === 'function' ? new WeakSet() : null;
+
+  /* Opened: once per page. Ran to the end: every code cell of the notebook ran in this page
+   * (its execution count was set by this Python) and none shows an error. */
+  function watchActivity(panel, path) {
+    var course = coursePathOf(path);
+    if (!course || !panel || !watched || watched.has(panel)) return;
+    watched.add(panel);
+    // recorded once Python is ready (or after 30 s): while it starts, every contents call is
+    // slow, and "Make my copy" should not wait behind this one
+    var opened = false, since = Date.now();
+    var recordOpen = function () {
+      if (opened || panel.isDisposed) return;
+      if (state.busy || (kernelState(panel) !== 'ready' && Date.now() - since < 30000)) {
+        setTimeout(recordOpen, 1000);
+        return;
+      }
+      opened = true;
+      recordActivity(course, function (r, now) {
+        r.first = r.first || now;
+        r.last = now;
+        r.opens += 1;
+      });
+    };
+    setTimeout(recordOpen, 1000);
+    var model = panel.content && panel.content.model;
+    if (!model || !model.cells) return;
+    var ran = new Set(), done = false, timer = null;
+    var check = function () {
+      timer = null;
+      if (done || panel.isDisposed) return;
+      var total = 0;
+      for (var i = 0; i < model.cells.length; i++) {
+        var cell = model.cells.get(i);
+        if (cell.type !== 'code') continue;
+        total += 1;
+        if (!ran.has(cell)) return;
+        var outs = cell.outputs && cell.outputs.toJSON ? cell.outputs.toJSON() : [];
+        if (outs.some(function (o) { return o.output_type === 'error'; })) return;
+      }
+      if (!total || kernelState(panel) !== 'ready') return;
+      done = true;
+      recordActivity(course, function (r, now) {
+        r.ran_to_end = r.ran_to_end || now;
+        r.last = now;
+      });
+    };
+    var hook = function (cell) {
+      if (cell.type !== 'code' || !cell.stateChanged || cell.__mfmlHooked) return;
+      cell.__mfmlHooked = true;
+      cell.stateChanged.connect(function (_, change) {
+        if (change.name === 'executionCount' && change.newValue !== null &&
+            change.newValue !== undefined) {
+          ran.add(cell);
+          if (!timer) timer = setTimeout(check, 500);
+        }
+      });
+    };
+    var hookAll = function () { for (var i = 0; i < model.cells.length; i++) hook(model.cells.get(i)); };
+    hookAll();
+    model.cells.changed.connect(hookAll);
+    // the last cell's count can arrive before its outputs and the idle status: look again
+    panel.sessionContext && panel.sessionContext.statusChanged.connect(function () {
+      if (!timer && ran.size) timer = setTimeout(check, 500);
+    });
+  }
+
   async function resetCopy() {
     var panel = state.panel, path = state.path, meta = copyMeta(panel);
     if (!meta) return;
@@ -238,7 +515,8 @@
     await saveNotebook(path, await stamped(course.content, meta.source));
     await panel.context.revert();
     show();
-    say('Reset to the course version. Your previous copy is kept in ' + backup + '.', 'ok');
+    say(['Reset to the course version. Your previous copy is kept in ',
+         el('a', {href: viewUrl(backup), id: 'mfml-backup-link', text: backup}), '.'], 'ok');
     return backup;
   }
 
@@ -304,8 +582,8 @@
       if (!existing) { await saveBytes(path, bytes); written.push(path); continue; }
       var mine = modelBytes(existing);
       if (sameContent(path, mine, bytes)) { same.push(path); continue; }
-      if (basename(path) === 'progress.json') {
-        var combined = mergeProgress(mine, bytes);
+      if (basename(path) === 'progress.json' || path === ACTIVITY) {
+        var combined = path === ACTIVITY ? mergeActivity(mine, bytes) : mergeProgress(mine, bytes);
         if (combined) { await saveBytes(path, combined); merged.push(path); continue; }
       }
       var parts = splitExt(path);
@@ -557,11 +835,12 @@
   function button(label, action, extra) {
     var attrs = Object.assign({type: 'button', 'class': 'mfml-bar-button'}, extra || {});
     attrs.onclick = function () { run(action); };
-    // "Download| my work": the part after | is left out on a phone
+    // "Download |my |work": the part between the bars is left out on a phone ("Download work")
     var parts = label.split('|');
     attrs['aria-label'] = parts.join('');
     return el('button', attrs, [document.createTextNode(parts[0]),
-      parts[1] ? el('span', {'class': 'mfml-long', text: parts[1]}) : null]);
+      parts[1] ? el('span', {'class': 'mfml-long', text: parts[1]}) : null,
+      parts[2] ? document.createTextNode(parts[2]) : null]);
   }
 
   async function run(action) {
@@ -600,11 +879,16 @@
     }
   }
 
+  // text: a string, or a list of strings, nodes (a link) and buttons
   function say(text, kind) {
     var close = el('button', {type: 'button', 'class': 'mfml-close', 'aria-label': 'Close',
       title: 'Close', text: '\u00d7', onclick: function () { setRow('message', null); }});
+    var span = el('span', {'class': 'mfml-text'});
+    (Array.isArray(text) ? text : [text]).forEach(function (part) {
+      span.appendChild(typeof part === 'string' ? document.createTextNode(part) : part);
+    });
     setRow('message', el('div', {'class': 'mfml-row mfml-msg' + (kind === 'error' ? ' error' : ''),
-      role: 'status', id: 'mfml-message'}, [el('span', {'class': 'mfml-text', text: text}), close]));
+      role: 'status', id: 'mfml-message'}, [span, close]));
   }
 
   function showStorageWarning() {
@@ -648,9 +932,19 @@
       where.appendChild(el('span', {'class': 'mfml-tag', text: 'Course notebook, read-only'}));
       where.appendChild(el('span', {'class': 'mfml-long',
         text: 'Changes here are not kept: make your own copy.'}));
-      tools.appendChild(button('Make my copy', makeCopy, {'class': 'mfml-bar-button primary',
+      var make = button('Make my copy', makeCopy, {'class': 'mfml-bar-button primary',
         id: 'mfml-make-copy', title: 'Copy this notebook to ' + WORK + '/' + path +
-        ' and open it; an existing copy is opened, never overwritten'}));
+        ' and open it; an existing copy is opened, never overwritten'});
+      tools.appendChild(make);
+      copyInfo(path).then(function (info) { // a copy exists: lead the learner back to it
+        if (!info || state.path !== path || !make.isConnected) return;
+        var saved = ' (saved ' + when(info.last_modified) + ')';
+        make.replaceWith(button('Open my copy|' + saved, makeCopy, {
+          'class': 'mfml-bar-button primary', id: 'mfml-open-copy', 'data-saved': info.last_modified,
+          title: 'Open your copy, ' + WORK + '/' + path + saved + '; it is never overwritten'}));
+        var note = where.querySelector('.mfml-long');
+        if (note) note.textContent = 'You have your own copy: your edits are kept there.';
+      });
     } else if (isWork(path) && meta && !isBackup(path)) {
       where.appendChild(el('span', {'class': 'mfml-tag mine', text: 'Your copy'}));
       where.appendChild(el('span', {'class': 'mfml-long', text: path + (state.storageOk === false ?
@@ -659,9 +953,9 @@
     } else if (isWork(path)) {
       where.appendChild(el('span', {'class': 'mfml-tag mine', text: isBackup(path) ? 'Backup' : 'Your file'}));
     }
-    tools.appendChild(button('Download| my work', downloadWork, {id: 'mfml-download',
+    tools.appendChild(button('Download |my |work', downloadWork, {id: 'mfml-download',
       title: 'Everything in ' + WORK + '/ (your notebooks and progress) as one zip'}));
-    tools.appendChild(button('Import| my work', chooseImport, {id: 'mfml-import',
+    tools.appendChild(button('Import |my |work', chooseImport, {id: 'mfml-import',
       title: 'Read back a zip made with "Download my work"; nothing of yours is overwritten'}));
     var home = el('a', {'class': 'mfml-home', href: HOME, text: '\u2190 Course home'});
     setRow('nav', el('div', {'class': 'mfml-row mfml-nav', id: 'mfml-nav'}, [home, where, tools]));
@@ -674,6 +968,7 @@
   function track() {
     var a = app();
     if (!a || !a.shell) { setTimeout(track, 200); return; }
+    try { guardSaves(); } catch (e) { /* no contents manager yet: saveNotebook strips too */ }
     var update = function () {
       var widget = a.shell.currentWidget;
       var context = widget && widget.context;
@@ -683,6 +978,8 @@
         state.panel = widget;
         state.path = context.path;
         show();
+        watchActivity(widget, context.path);
+        goToFragment(widget);
       });
     };
     if (a.shell.currentChanged) a.shell.currentChanged.connect(update);
@@ -1067,6 +1364,12 @@
     '.mfml-kernel[data-state=busy]{background:#e8f1fd;color:#1a4f99}',
     '.mfml-kernel[data-state=stopped]{background:#fdecec;color:#9b1c1c}',
     '.mfml-book [hidden]{display:none!important}',
+    // the course bar says "read-only" and offers the copy: JupyterLab's pill and its trust
+    // button only repeated it (ux review, defect 21)
+    '.jp-NotebookPanel-toolbar [data-jp-item-name="read-only-indicator"],',
+    '.jp-NotebookPanel-toolbar .jp-Toolbar-item:has(> .jp-ToolbarLabelComponent),',
+    '.jp-NotebookPanel-toolbar .jp-Toolbar-item:has(> * > .jp-ToolbarLabelComponent),',
+    '.jp-NotebookTrustedStatus{display:none!important}',
     '@media (max-width:600px){.mfml-place{flex-basis:100%}.mfml-crumbs{margin-right:4px}}'
   ].join('');
 
@@ -1084,6 +1387,7 @@
     if (window.ResizeObserver) new ResizeObserver(layout).observe(bar);
     window.addEventListener('resize', function () { setTimeout(layout, 0); });
     state.path = new URLSearchParams(location.search).get('path');
+    window.addEventListener('keydown', onSaveKey, true);
     show();
     probeStorage().then(function (ok) {
       state.storageOk = ok;
@@ -1096,7 +1400,9 @@
   window.mfmlWork = {
     state: state, makeCopy: makeCopy, resetCopy: resetCopy, downloadWork: downloadWork,
     importWork: importWork, listFiles: listFiles, fingerprint: fingerprint, zipStore: zipStore,
-    unzip: unzip, crc32: crc32, probeStorage: probeStorage
+    unzip: unzip, crc32: crc32, probeStorage: probeStorage, withoutWidgets: withoutWidgets,
+    readActivity: readActivity, recordActivity: recordActivity, copyInfo: copyInfo,
+    offerCopy: offerCopy
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -176,3 +176,71 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     assert mine == theirs, f"file sets differ: {sorted(mine ^ theirs)[:10]}"
     differ = [str(p) for p in sorted(mine) if (SITE / p).read_bytes() != (other / p).read_bytes()]
     assert not differ, f"{len(differ)} files differ, e.g. {differ[:10]}"
+
+
+def _curriculum_site() -> Path:
+    """The built site (MFML_SITE lets a helper check their own build, as the browser tests do)."""
+    import os
+
+    return Path(os.environ.get("MFML_SITE", SITE))
+
+
+def test_curriculum_page_links_every_chapter_section_set_and_lab():
+    """curriculum.html (scripts/home_page.py, a Jinja2 template): every chapter with each `##`
+    heading of its built notebook, its exercise set and its week's labs; every link resolves to
+    a file of the site, every section link to a heading of that notebook; one click from home."""
+    import html
+    from html.parser import HTMLParser
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    import home_page
+
+    site = _curriculum_site()
+    page = (site / "curriculum.html").read_text()
+    course = json.loads((site / "course.json").read_text())
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links, self.ids, self.chapters = [], set(), []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if "id" in a:
+                self.ids.add(a["id"])
+            if "data-curriculum-chapter" in a:
+                self.chapters.append(int(a["data-curriculum-chapter"]))
+            if tag == "a" and a.get("href"):
+                self.links.append(a)
+
+    parsed = Links()
+    parsed.feed(page)
+    assert parsed.chapters == [c["number"] for c in course["chapters"]]
+    opened: dict[str, set[str]] = {}
+    sections_of: dict[str, int] = {}
+    for a in parsed.links:
+        url = urlparse(a["href"])
+        if not url.path and url.fragment:
+            assert url.fragment in parsed.ids, f"#{url.fragment}: no such id on the page"
+            continue
+        if url.path == "notebooks/index.html":
+            path = parse_qs(url.query)["path"][0]
+            nb = site / "files" / path
+            assert nb.is_file(), f"{a['href']}: the site has no {path}"
+            opened.setdefault(path, set())
+            if url.fragment:
+                anchors = {home_page.heading_anchor(t) for t in home_page.sections(nb)}
+                assert unquote(url.fragment) in anchors, f"{a['href']}: no such heading"
+                sections_of[path] = sections_of.get(path, 0) + 1
+            continue
+        assert (site / url.path).is_file(), f"{a['href']}: not a file of the site"
+    for chapter in course["chapters"]:
+        headings = home_page.sections(site / "files" / chapter["path"])
+        assert headings, f"{chapter['path']} has no ## heading"
+        assert sections_of.get(chapter["path"]) == len(headings), chapter["path"]
+        assert chapter["synopsis"] and chapter["synopsis"] in html.unescape(page)
+    expected = {c["path"] for c in course["chapters"]} | {lab["path"] for lab in course["labs"]}
+    expected |= {s["path"] for s in course["exercise_sets"]}
+    assert expected <= set(opened), sorted(expected - set(opened))
+    home = (site / "index.html").read_text()
+    assert 'href="curriculum.html"' in home
