@@ -147,12 +147,14 @@ def test_kernel_interrupt_stops_a_cell_that_loops_for_ever(page, isolated_url):
     assert page.evaluate(LOOP_STATE)["status"] == "busy"
     start = time.perf_counter()
     page.evaluate(INTERRUPT)  # Kernel → Interrupt, as the menu does it
-    while time.perf_counter() - start < 15 and not page.evaluate(LOOP_STATE)["done"]:
+    while time.perf_counter() - start < 15 and not page.evaluate(LOOP_STATE)["error"]:
         time.sleep(0.1)
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - start  # until the learner sees KeyboardInterrupt
+    while time.perf_counter() - start < 60 and not page.evaluate(LOOP_STATE)["done"]:
+        time.sleep(0.1)  # the reply follows; on a loaded machine it can lag the error
     state = page.evaluate(LOOP_STATE)
-    assert state["done"], f"Interrupt did not stop the loop within 15 s: {state}"
-    assert "KeyboardInterrupt" in state["error"], state
+    assert "KeyboardInterrupt" in state["error"], f"Interrupt did not stop the loop: {state}"
+    assert state["done"], f"the interrupted cell never finished: {state}"
     assert seconds < 5, f"the interrupt took {seconds:.1f} s"
     # the kernel is still the same kernel: its variables are there, and it runs code
     out = kernel_run(page, "print(n > 0, 6 * 7)")
