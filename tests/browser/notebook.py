@@ -79,7 +79,9 @@ async (code) => {
     if (msg.header.msg_type === 'stream') out += msg.content.text;
     if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
   };
-  await future.done;
+  // a kernel that never answers must fail the test, not hold CI: 300 s at most
+  const timeout = new Promise(r => setTimeout(() => r('timeout'), 300000));
+  if (await Promise.race([future.done, timeout]) === 'timeout') out += 'ERROR no reply in 300 s';
   return out;
 }
 """
