@@ -24,6 +24,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import course_wheels  # noqa: E402
+import prerender  # noqa: E402
 import pyodide_dist  # noqa: E402
 import site_post  # noqa: E402
 
@@ -163,11 +164,23 @@ def write_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
 
 
 def build_notebooks() -> tuple[list[dict], set[str]]:
-    """Convert every source; return what the manifest needs and what the notebooks import."""
+    """Convert every source; return what the manifest needs and what the notebooks import.
+
+    Every notebook ships with the outputs CPython gives it (scripts/prerender.py, cached in
+    build/cache/prerender); MFML_PRERENDER=0 ships them without outputs (a quick build)."""
     entries, modules = [], set()
     sources = sorted((ROOT / "content").rglob("*.md")) + sorted((ROOT / "labs").glob("*.md"))
-    for source in sources:
-        nb = read_source(source)
+    notebooks = {source: read_source(source) for source in sources}  # bad input fails first
+    outputs = {}
+    if os.environ.get("MFML_PRERENDER", "1") != "0":
+        labs = [s for s, nb in notebooks.items() if nb.metadata["mfml"]["kind"] == "lab"]
+        try:
+            outputs = prerender.prerender(sources, labs, CACHE / "prerender")
+        except prerender.PrerenderError as exc:
+            raise BuildError(str(exc)) from exc
+    for source, nb in notebooks.items():
+        if source in outputs:
+            prerender.apply(nb, outputs[source], shown(source))
         dest = site_path(source)
         write_notebook(nb, FILES / dest)
         modules |= imports_of(nb)
@@ -194,7 +207,10 @@ def build_exercises(bank: Path) -> tuple[list[dict], Path, set[str]]:
         raise BuildError(str(exc)) from exc
     modules = set()
     for path in sorted(out.glob("*.ipynb")):
-        modules |= imports_of(nbformat.read(path, as_version=4))
+        nb = nbformat.read(path, as_version=4)
+        modules |= imports_of(nb)
+        prerender.mark_run_first(nb)  # not executed: one "run this cell" line instead
+        nbformat.write(nb, path)
     return entries, bank_json, modules
 
 

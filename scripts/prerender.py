@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = Path(__file__).resolve().parent
 FORMAT = "1"  # bump to throw away every cached execution
 WORKERS = 2
+KEEP_DAYS = 14  # a cache entry no build used for this long is deleted
 TIMEOUT = 300  # seconds per cell, as the tests allow
 WIDGET = "application/vnd.jupyter.widget-view+json"
 REPORT_LINK = "mfml_report_link"  # mfml.report marks the link to a file it wrote
@@ -145,6 +146,11 @@ def _execute(source: str, name: str, lab: bool) -> dict:
         cwd = Path(tmp) / "nb"
         shutil.copytree(path.parent, cwd, ignore=shutil.ignore_patterns("*.ipynb", "*.html"))
         os.environ["MFML_PROGRESS"] = str(Path(tmp) / "progress.json")
+        # the kernel inherits this worker's stderr and writes its start-up chatter there (a
+        # warning about TCP on loopback); a cell's stderr reaches nbclient as an output
+        # instead, and a worker's own exception is sent back to the build
+        with open(os.devnull, "w") as quiet:
+            os.dup2(quiet.fileno(), 2)
         started = time.perf_counter()
         try:
             execute.run(nb, cwd, TIMEOUT)
@@ -200,6 +206,7 @@ def prerender(
         target = cache_file(cache, source, cache_key(source, code))
         if target.exists():
             found[source] = json.loads(target.read_text())["cells"]
+            os.utime(target)  # used: see prune
         else:
             todo[source] = target
     log(f"[prerender] {len(found)} cached, {len(todo)} to execute ({workers} at a time)")
@@ -222,6 +229,7 @@ def prerender(
                 found[source] = result["cells"]
                 store(todo[source], source, result["cells"])
         log(f"[prerender] executed {len(todo)} in {time.perf_counter() - started:.0f} s")
+    prune(cache)
     if problems:
         raise PrerenderError(
             "a notebook failed under CPython (error output or stderr):\n" + "\n".join(problems)
@@ -230,14 +238,20 @@ def prerender(
 
 
 def store(target: Path, source: Path, cells: list[dict]) -> None:
-    """Write one cache entry (atomically) and drop that notebook's older entries."""
-    prefix = target.name.rsplit("--", 1)[0] + "--"
-    for old in target.parent.glob(prefix + "*.json"):
-        if old != target and old.name.rsplit("--", 1)[0] + "--" == prefix:
-            old.unlink()
-    partial = target.with_suffix(".part")
+    """Write one cache entry atomically (two builds may run at once, see prune)."""
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     partial.write_text(json.dumps({"source": shown(source), "cells": cells}, sort_keys=True))
     partial.replace(target)
+
+
+def prune(cache: Path, days: float = KEEP_DAYS) -> None:
+    """Drop entries no build has used for `days`. Never by notebook: builds of different
+    working trees (helpers side by side, a clean clone) share the cache and must not delete
+    each other's entries."""
+    limit = time.time() - days * 86400
+    for old in cache.glob("*.json"):
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
 
 
 def shown(path: Path) -> str:
@@ -311,22 +325,27 @@ def _rows(x, y):
 
 
 def _draw_plot(ax, plot) -> None:
+    import textwrap
+
     import bqplot as bq
 
     figure = plot.figure
-    ax.set_xlim(plot.sx.min, plot.sx.max)
-    ax.set_ylim(plot.sy.min, plot.sy.max)
     if isinstance(plot.sx, bq.LogScale):
         ax.set_xscale("log")
     if isinstance(plot.sy, bq.LogScale):
         ax.set_yscale("log")
+    # a scale without min or max follows the data (bqplot autoscales it)
+    if plot.sx.min is not None or plot.sx.max is not None:
+        ax.set_xlim(plot.sx.min, plot.sx.max, auto=None)
+    if plot.sy.min is not None or plot.sy.max is not None:
+        ax.set_ylim(plot.sy.min, plot.sy.max, auto=None)
     for axis in figure.axes:
         if axis.scale is plot.sx:
             ax.set_xlabel(axis.label or "")
         elif axis.scale is plot.sy:
             ax.set_ylabel(axis.label or "")
     if figure.title:
-        ax.set_title(figure.title, fontsize=10)
+        ax.set_title("\n".join(textwrap.wrap(figure.title, 42)), fontsize=9)
     if figure.min_aspect_ratio == figure.max_aspect_ratio and figure.min_aspect_ratio > 0:
         ax.set_box_aspect(1 / figure.min_aspect_ratio)
     ax.grid(True, linestyle="--", color="#ececec")
@@ -376,26 +395,17 @@ def _draw_plot(ax, plot) -> None:
 
 def snapshot(lab) -> None:
     """Draw a lab's figures as they start (the kernel runs this at build time, matplotlib
-    inline): the picture shipped in the lab's first cell, replaced when the lab runs."""
+    inline): the picture shipped in the lab's first cell, replaced when the lab runs. Two
+    figures a row, as the lab lays them out on a laptop screen."""
     import matplotlib.pyplot as plt
 
     plots = list(lab.plots)
-    pixels = []
-    for plot in plots:
-        layout = plot.figure.layout
-        w = float(str(layout.width or "440px").rstrip("px") or 440)
-        h = float(str(layout.height or "440px").rstrip("px") or 440)
-        pixels.append((w, h))
-    width, height = sum(w for w, _ in pixels), max(h for _, h in pixels)
-    scale = min(7 / (width / 100), 4.5 / (height / 100), 1.0)
-    fig, axes = plt.subplots(
-        1,
-        len(plots),
-        figsize=(width / 100 * scale, height / 100 * scale),
-        squeeze=False,
-        width_ratios=[w for w, _ in pixels],
-    )
-    for ax, plot in zip(axes[0], plots, strict=True):
+    columns = min(2, len(plots))
+    rows = -(-len(plots) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.5 * columns, 3.4 * rows), squeeze=False)
+    for ax, plot in zip(axes.flat, plots, strict=False):
         _draw_plot(ax, plot)
+    for ax in list(axes.flat)[len(plots) :]:
+        ax.set_visible(False)
     fig.tight_layout()
     plt.show()
