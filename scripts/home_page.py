@@ -87,7 +87,8 @@ body { margin:0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, s
 header.hero { background: linear-gradient(135deg, #1c3f8f, #2f6bd8); color: #fff; }
 header.hero .wrap { padding-top: 34px; padding-bottom: 26px; }
 .wrap { max-width: 1040px; margin: 0 auto; padding-left: 24px; padding-right: 24px; }
-h1 { font-size: 2.05rem; line-height: 1.18; margin: 0 0 10px; letter-spacing: -.01em; }
+h1 { font-size: 2.05rem; line-height: 1.18; margin: 0 0 10px; letter-spacing: -.01em;
+     text-wrap: balance; }
 .hero .lead { color: #e4ecff; max-width: 48em; margin: 0 0 16px; }
 .counts { display:flex; flex-wrap:wrap; gap:10px; margin: 0 0 18px; padding:0; list-style:none; }
 .counts li { background: rgba(255,255,255,.14); border:1px solid rgba(255,255,255,.28);
@@ -100,6 +101,7 @@ h1 { font-size: 2.05rem; line-height: 1.18; margin: 0 0 10px; letter-spacing: -.
 .btn:hover { text-decoration: none; filter: brightness(1.08); }
 .btn.light { background: #fff; color: var(--accent); border-color: #fff; }
 .btn.ghost { background: var(--card); color: var(--accent); }
+.btn.outline { background: transparent; color: #fff; border-color: rgba(255,255,255,.75); }
 .btn:focus-visible, a:focus-visible, select:focus-visible { outline: 3px solid #f5b400;
        outline-offset: 2px; }
 nav.toc { background: var(--card); border-bottom: 1px solid var(--line); position: sticky;
@@ -531,8 +533,10 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
     first = course["chapters"][0] if course["chapters"] else course["labs"][0]
     first_url = notebook_url(first["path"])
 
+    # "Start here" is the one filled button: the first thing to do; the rest are outlined
     guides = "".join(
-        f'<a class="btn light" href="{notebook_url(g["path"])}" data-guide>{esc(g["title"])}</a>'
+        f'<a class="btn {"light" if g["title"] == "Start here" else "outline"}" '
+        f'href="{notebook_url(g["path"])}" data-guide>{esc(g["title"])}</a>'
         for g in sorted(course["guides"], key=lambda g: g["title"] != "Start here")
     )
     threads = "".join(f'<div class="card"><h3>{t}</h3><p>{d}</p></div>' for t, d in THREADS)
@@ -587,7 +591,7 @@ runs in your browser: nothing to install, nothing sent anywhere.</p>
 <li><b data-count="exercises">{counts["exercises"]}</b> exercises with solutions</li>
 {capstone_count}
 </ul>
-<div class="actions">{guides}<a class="btn light" href="{CURRICULUM}" id="curriculum-link">Full
+<div class="actions">{guides}<a class="btn outline" href="{CURRICULUM}" id="curriculum-link">Full
 curriculum</a></div>
 <div class="continue" id="continue" hidden></div>
 </div></header>
@@ -605,11 +609,6 @@ curriculum</a></div>
 <li><a href="{CURRICULUM}">Curriculum</a></li>
 </ul></nav>
 <main class="wrap">
-
-<section id="threads" aria-labelledby="threads-h">
-<h2 id="threads-h">Three threads</h2>
-<div class="grid threads">{threads}</div>
-</section>
 
 <section id="plan" aria-labelledby="plan-h">
 <h2 id="plan-h">The eight-week plan</h2>
@@ -681,6 +680,11 @@ automatically, open questions are compared with a model answer. Levels: {level_l
 </section>
 
 {capstone_section}
+
+<section id="threads" aria-labelledby="threads-h">
+<h2 id="threads-h">Three threads</h2>
+<div class="grid threads">{threads}</div>
+</section>
 
 <section id="how" aria-labelledby="how-h">
 <h2 id="how-h">How to use the course</h2>

@@ -502,7 +502,10 @@
     a.remove();
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
     var n = Object.keys(data.exercises).length;
-    say('progress-message', 'Saved ' + a.download + ' (' + n + ' exercise' + (n === 1 ? '' : 's') + ').', 'ok');
+    say('progress-message', n
+      ? 'Saved ' + a.download + ' (' + n + ' exercise' + (n === 1 ? '' : 's') + ').'
+      : 'Saved ' + a.download + ', but it is empty: no exercise has been checked in this browser yet.',
+      n ? 'ok' : 'warn');
   }
 
   async function importProgress(file) {

@@ -395,14 +395,21 @@
     return utf8.encode(JSON.stringify({version: 1, notebooks: out}, null, 1));
   }
 
-  // One write at a time: read, change one record, write (another tab's records are kept).
+  /* One write at a time: read, change one record, write (another tab's records are kept).
+   * What this page wrote is merged in too: a read that comes back stale or fails (the
+   * contents manager is slow while Python starts) never takes back a record made here. */
+  var activityMine = {};
   function recordActivity(coursePath, change) {
     activityQueue = activityQueue.then(async function () {
       if (state.storageOk === false) return null;
       var data = await readActivity();
+      Object.keys(activityMine).forEach(function (key) {
+        data.notebooks[key] = mergeActivityRecords(data.notebooks[key], activityMine[key]);
+      });
       var record = mergeActivityRecords(data.notebooks[coursePath], {});
       change(record, new Date().toISOString());
       data.notebooks[coursePath] = record;
+      activityMine[coursePath] = record;
       await ensureDir(WORK);
       await contents().save(ACTIVITY, {type: 'file', format: 'text', name: 'activity.json',
         content: JSON.stringify(data, null, 1)});
@@ -443,12 +450,12 @@
     var course = coursePathOf(path);
     if (!course || !panel || !watched || watched.has(panel)) return;
     watched.add(panel);
-    // recorded once Python is ready (or after 30 s): while it starts, every contents call is
+    // recorded once Python is ready (or after 10 s): while it starts, every contents call is
     // slow, and "Make my copy" should not wait behind this one
     var opened = false, since = Date.now();
     var recordOpen = function () {
       if (opened || panel.isDisposed) return;
-      if (state.busy || (kernelState(panel) !== 'ready' && Date.now() - since < 30000)) {
+      if (state.busy || (kernelState(panel) !== 'ready' && Date.now() - since < 10000)) {
         setTimeout(recordOpen, 1000);
         return;
       }
@@ -479,6 +486,7 @@
       done = true;
       recordActivity(course, function (r, now) {
         r.ran_to_end = r.ran_to_end || now;
+        r.first = r.first || now;
         r.last = now;
       });
     };

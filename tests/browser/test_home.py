@@ -6,6 +6,7 @@ kernel reads. Screenshots at 1280x800 and 390x844 go to build/test-artifacts/.""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -329,3 +330,140 @@ def test_without_indexeddb_the_page_renders_and_says_so(page, base_url, site):
     assert "cannot be read here" in page.inner_text("#storage-note")
     assert set(shown(page, "[data-chapter-progress]")) == {"0%"}
     assert page.locator("#weeks [data-week]").count() == len(course(site)["weeks"])
+
+
+# ---------------------------------------------------------------- what the learner did
+
+READ_ACTIVITY = "async () => (await window.mfmlWork.readActivity()).notebooks"
+SCREENSHOTS = Path("/tmp/ux-nav")  # kept out of the repository: for the report
+
+
+def wait_view(page, base_url: str, path: str) -> None:
+    page.goto(f"{base_url}{NOTEBOOK_VIEW}?path={path}")
+    page.wait_for_function(
+        "p => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!(w && w.context && w.context.path === p && window.mfmlWork); }",
+        arg=path,
+        timeout=120_000,
+    )
+
+
+def activity_of(page, path: str, key: str, timeout_s: float = 120) -> dict:
+    """The activity record of a course notebook, once it has `key` (polled: the course bar
+    writes it when Python is ready, or after 10 s)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        record = page.evaluate(READ_ACTIVITY).get(path) or {}
+        if record.get(key):
+            return record
+        assert time.monotonic() < deadline, f"{path}: no {key} recorded: {record}"
+        page.wait_for_timeout(1000)
+
+
+@pytest.mark.browser
+def test_continue_your_copies_and_reading_progress(page, base_url, site):
+    """A chapter opened and run to the end, a lab opened, a copy made: the home page says where
+    to continue (the copy) and what comes next, lists the copy, marks the chapter "ran", the
+    lab "opened" and the copied chapter "your copy", and each week says what was read."""
+    data = course(site)
+    by_number = {c["number"]: c for c in data["chapters"]}
+    short = by_number.get(4) or data["chapters"][0]  # chapter 4 runs in a few seconds
+    lab = next(lab for lab in data["labs"] if lab["week"])
+    copied = next(c for c in data["chapters"] if c["number"] == short["number"] + 1)
+    after = by_number.get(copied["number"] + 1)
+
+    open_home(page, base_url)
+    assert page.locator("#continue").is_hidden()  # nothing opened yet
+    assert page.locator("#copy-list li").count() == 0
+
+    # a chapter, run to the end (Run all in the course bar)
+    wait_view(page, base_url, short["path"])
+    page.locator("#mfml-kernel[data-state=ready]").wait_for(timeout=240_000)
+    page.click("#mfml-run-all")
+    activity_of(page, short["path"], "ran_to_end", 240)
+    record = activity_of(page, short["path"], "opens")
+    assert record["first"] <= record["ran_to_end"] <= record["last"]
+    # a lab, opened (recorded once its Python is ready, or after 10 s)
+    wait_view(page, base_url, lab["path"])
+    activity_of(page, lab["path"], "opens")
+    # the next chapter: a copy, the last thing opened
+    wait_view(page, base_url, copied["path"])
+    page.click("#mfml-make-copy")
+    page.wait_for_url(f"**path=my-work/{copied['path']}", timeout=120_000)
+    page.wait_for_function("() => window.mfmlWork", timeout=120_000)
+    activity_of(page, copied["path"], "opens")
+
+    open_home(page, base_url)
+    box = page.locator("#continue")
+    box.wait_for()
+    assert "Continue where you left off" in box.text_content()
+    link = page.locator("#continue-link")
+    assert notebook_path(link.get_attribute("href")) == f"my-work/{copied['path']}"
+    assert copied["title"] in link.inner_text() and "(your copy)" in link.inner_text()
+    if after:
+        assert notebook_path(page.get_attribute("#continue-next", "href")) == after["path"]
+    copies = page.locator("#copy-list li")
+    assert copies.count() == 1 and copied["title"] in copies.inner_text()
+    assert notebook_path(copies.locator("a").get_attribute("href")) == f"my-work/{copied['path']}"
+
+    def marks(path: str) -> list[str]:
+        return attrs(page, f'#parts [data-marks="{path}"] .mark', "data-mark") or attrs(
+            page, f'#lab-list [data-marks="{path}"] .mark', "data-mark"
+        )
+
+    assert marks(short["path"]) == ["ran"]
+    assert marks(copied["path"]) == ["opened", "copy"]
+    assert marks(lab["path"]) == ["opened"]
+    week = page.locator(f'[data-week-activity="{short["week"]}"]')
+    assert week.get_attribute("data-ran") == "1", week.inner_text()
+    assert "run 1/" in week.inner_text()
+    assert page.locator(f'[data-week-activity="{lab["week"]}"]').get_attribute("data-labs") == "1"
+    assert "run to the end" in page.inner_text("#activity-summary")
+    # the exercise meters are still there, beside it
+    assert percent(page, f'[data-week-progress="{short["week"]}"]') == 0
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "home-1280x800.png"))
+    page.screenshot(path=str(SCREENSHOTS / "home-1280x800-full.png"), full_page=True)
+    page.click("#curriculum-link")
+    page.wait_for_url("**/curriculum.html")
+    page.screenshot(path=str(SCREENSHOTS / "curriculum-1280x800.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "curriculum-390x844.png"))
+    page.go_back()
+    page.wait_for_function(PROGRESS_READ)
+    page.locator("#continue").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "home-390x844.png"))
+    page.screenshot(path=str(SCREENSHOTS / "home-390x844-full.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_curriculum_section_link_opens_the_chapter_at_that_section(page, base_url, site):
+    """One click from home to the curriculum; a section link opens the chapter in the notebook
+    view, scrolled to that heading."""
+    data = course(site)
+    chapter = data["chapters"][0]
+    page.goto(base_url)
+    page.click("#curriculum-link")
+    page.wait_for_url("**/curriculum.html")
+    box = f'[data-curriculum-chapter="{chapter["number"]}"]'
+    sections = page.locator(f"{box} a[data-section]")
+    assert sections.count() >= 3
+    target = sections.nth(sections.count() - 1)  # the last one: far down the notebook
+    title = target.inner_text()
+    target.click()
+    page.wait_for_url(lambda url: NOTEBOOK_VIEW in url, wait_until="commit")
+    assert page.evaluate(WAIT_FOR_PANEL)
+    assert page.evaluate("window.jupyterapp.shell.currentWidget.context.path") == chapter["path"]
+    heading = page.locator(".jp-RenderedMarkdown h2", has_text=title).first
+    heading.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('.jp-RenderedMarkdown h2')].some(h => "
+        "h.textContent.includes(t) && h.getBoundingClientRect().top < innerHeight && "
+        "h.getBoundingClientRect().bottom > 0)",
+        arg=title,
+        timeout=30_000,
+    )
