@@ -2,9 +2,9 @@
  *
  * What it does, each for a measured reason (docs/accessibility.md):
  *  - keys pressed inside a lab's widgets stay there: JupyterLab's command-mode shortcuts took
- *    the arrow keys from a focused slider (WCAG 2.1.1). The lab's widget area is marked with
- *    data-lm-suppress-shortcuts (Lumino then matches no key binding there) and keydown stops
- *    bubbling at the widget area, so the notebook never sees it;
+ *    the arrow keys from a focused slider (WCAG 2.1.1). Each control of a widget output is
+ *    marked with data-lm-suppress-shortcuts (Lumino then matches no key binding for it) and
+ *    keydown stops bubbling at the widget area, so the notebook never sees it;
  *  - every slider handle and readout gets an accessible name from its description;
  *  - lab status lines and exercise feedback are polite live regions;
  *  - output images get alt text from their figure's title (the matplotlib title in the cell's
@@ -34,7 +34,18 @@
     End: 1
   };
 
+  // Lumino stops matching a key binding at the first element (from the target up) that has
+  // data-lm-suppress-shortcuts, but a notebook binding whose selector ends in ":focus"
+  // matches the focused control itself, before any ancestor is looked at: so the attribute
+  // goes on every focusable control of a widget, not only on the widget area
+  var CONTROLS = '.noUi-handle, .widget-readout, input, select, textarea, button, [tabindex]';
+
   function keepKeys(root) {
+    root.querySelectorAll(CONTROLS).forEach(function (control) {
+      if (!control.hasAttribute('data-lm-suppress-shortcuts')) {
+        control.setAttribute('data-lm-suppress-shortcuts', 'true');
+      }
+    });
     if (root.__mfmlKeys) return;
     root.__mfmlKeys = true;
     root.setAttribute('data-lm-suppress-shortcuts', 'true');
@@ -188,14 +199,53 @@
         var title = b.getAttribute('title') || (b.closest('[title]') || {}).title;
         if (title) b.setAttribute('aria-label', title);
       });
-    // a jp-button with aria-pressed is not a toggle axe accepts unless its role allows it
-    document.querySelectorAll('jp-button[aria-pressed], jp-toolbar-button[aria-pressed]')
-      .forEach(function (b) { if (!b.getAttribute('role')) b.setAttribute('role', 'button'); });
+    // the course bar is a landmark of its own (axe "region": its links sat outside any);
+    // a region, so that a <nav> inside it keeps its own name
     var bar = document.getElementById('mfml-bar');
     if (bar) {
-      setIfMissing(bar, 'role', 'navigation');
-      setIfMissing(bar, 'aria-label', 'Course');
+      setIfMissing(bar, 'role', 'region');
+      setIfMissing(bar, 'aria-label', 'Course bar');
     }
+    // the notebook's cell list has role="feed", whose children must be articles; JupyterLab's
+    // cells are plain divs with a label (axe aria-required-children)
+    document.querySelectorAll('[role="feed"]').forEach(function (feed) {
+      Array.prototype.forEach.call(feed.children, function (child) {
+        if (!child.getAttribute('role')) child.setAttribute('role', 'article');
+      });
+    });
+    // code editors: CodeMirror's editable area (role textbox) is named after its cell
+    document.querySelectorAll('.jp-Cell .cm-content').forEach(function (content) {
+      var cell = content.closest('.jp-Cell');
+      var prompt = text(cell && cell.querySelector('.jp-InputPrompt'));
+      var kind = cell && cell.classList.contains('jp-MarkdownCell') ? 'Markdown' : 'Code';
+      var name = kind + ' cell' + (prompt && prompt !== '[ ]:' ? ' ' + prompt.replace(/:$/, '') : '');
+      if (content.getAttribute('aria-label') !== name) content.setAttribute('aria-label', name);
+    });
+    // a code cell or an output too wide for a phone scrolls sideways: the scrolling box must
+    // take focus so the keyboard can scroll it
+    var WIDE = {'.cm-scroller': 'Code (scrolls sideways)',
+      '.jp-OutputArea-output': 'Output (scrolls sideways)'};
+    Object.keys(WIDE).forEach(function (selector) {
+      var label = WIDE[selector];
+      document.querySelectorAll(selector).forEach(function (box) {
+        var wide = box.scrollWidth > box.clientWidth + 1 &&
+          /auto|scroll/.test(getComputedStyle(box).overflowX);
+        // (axe does not count CodeMirror's contenteditable as focusable content)
+        var focusable = box.querySelector(
+          'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
+        if (wide && !focusable) {
+          if (box.getAttribute('tabindex') !== '0') {
+            box.setAttribute('tabindex', '0');
+            box.setAttribute('role', 'region');
+            box.setAttribute('aria-label', label);
+          }
+        } else if (box.getAttribute('aria-label') === label) {
+          box.removeAttribute('tabindex');
+          box.removeAttribute('role');
+          box.removeAttribute('aria-label');
+        }
+      });
+    });
     document.documentElement.classList.add('mfml-a11y');
   }
 
