@@ -95,16 +95,17 @@ def cache_key(source: Path, code: str) -> str:
     """The source's bytes (and its folder's data files), on top of `code_fingerprint()`."""
     digest = hashlib.sha256(code.encode())
     text = source.read_bytes()
-    digest.update(source.resolve().relative_to(ROOT).as_posix().encode() + b"\0" + text)
-    siblings = [p for p in source.parent.rglob("*") if p.is_file() and p.suffix != ".md"]
-    _hash_files(digest, (p for p in siblings if p.suffix not in (".ipynb", ".html")), ROOT)
+    digest.update(shown(source).encode() + b"\0" + text)
+    folder = source.parent
+    data = [p for p in folder.rglob("*") if p.is_file()]
+    _hash_files(digest, (p for p in data if p.suffix not in (".md", ".ipynb", ".html")), folder)
     if b"mfml.exercises" in text:  # a notebook that runs the bank depends on it too
         _hash_files(digest, (ROOT / "exercises").glob("*.yml"), ROOT)
     return digest.hexdigest()
 
 
 def cache_file(cache: Path, source: Path, key: str) -> Path:
-    slug = source.resolve().relative_to(ROOT).with_suffix("").as_posix().replace("/", "--")
+    slug = Path(shown(source)).with_suffix("").as_posix().strip("/").replace("/", "--")
     return cache / f"{slug}--{key[:20]}.json"
 
 

@@ -10,11 +10,11 @@ bank exactly as the build does."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +40,6 @@ def test_the_course_has_notebooks():
 
 
 def built(source: Path):
-    import nbformat
-
     if not (SITE / "index.html").exists():
         pytest.fail(f"no built site at {SITE}: run `make site` (make test does it)")
     path = SITE / "files" / build_site.site_path(source)
@@ -93,9 +91,9 @@ def test_every_built_exercise_set_says_run_this_cell_first():
     sets = sorted((SITE / "files" / "exercises").glob("*.ipynb"))
     assert sets, f"no exercise notebooks in {SITE}"
     for path in sets:
-        nb = json.loads(path.read_text())
-        first = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        text = "".join(o.get("text", "") for o in first["outputs"])
+        nb = nbformat.read(path, as_version=4)  # text as one string, however it is stored
+        first = prerender.code_cells(nb)[0]
+        text = "".join(o.get("text", "") for o in first.outputs)
         assert text == prerender.EXERCISE_LINE, f"{path.name}: no run-this-cell line"
         assert first["execution_count"] is None
 

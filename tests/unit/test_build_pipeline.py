@@ -189,3 +189,84 @@ def test_a_hide_input_tag_collapses_the_code_but_not_other_cells(tmp_path):
     cells = nbformat.read(dest, as_version=4).cells
     assert cells[0].metadata["jupyter"]["source_hidden"] is True
     assert "jupyter" not in cells[1].metadata
+
+
+# ---------------------------------------------------------------- prerendered outputs
+
+import prerender  # noqa: E402
+
+
+def test_widgets_and_report_links_are_not_shipped():
+    widget = {"output_type": "display_data", "data": {prerender.WIDGET: {}, "text/plain": "HBox"}}
+    link = {"output_type": "display_data", "data": {"text/html": "<a>"}, "metadata": {}}
+    link["metadata"][prerender.REPORT_LINK] = True
+    text = {"output_type": "stream", "name": "stdout", "text": "x = 1\n"}
+    figure = {"output_type": "display_data", "data": {"image/png": "iVBOR", "text/plain": "<F>"}}
+    assert [prerender.shipped(o) for o in (widget, link, text, figure)] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+
+
+def test_an_exercise_set_gets_one_run_this_cell_line_and_no_count():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Exercises"),
+        nbformat.v4.new_code_cell("import mfml"),
+        nbformat.v4.new_code_cell('ex("8.1")'),
+    ]
+    prerender.mark_run_first(nb)
+    first, second = nb.cells[1], nb.cells[2]
+    assert [o.text for o in first.outputs] == [prerender.EXERCISE_LINE]
+    assert first.execution_count is None and second.outputs == []
+    assert "Run this cell" in prerender.EXERCISE_LINE
+
+
+def test_outputs_for_another_version_of_a_source_are_refused(tmp_path):
+    path = write_source(tmp_path, "---\nmfml: {kind: guide, title: T}\n---\n")
+    nb = build_site.read_source(path)
+    with pytest.raises(prerender.PrerenderError, match="bad.md: 0 code cells, 1 prerendered"):
+        prerender.apply(nb, [{"execution_count": 1, "outputs": []}], "bad.md")
+
+
+def test_the_cache_key_follows_the_source_its_data_and_the_code(tmp_path):
+    path = write_source(tmp_path, "---\nmfml: {kind: guide, title: T}\n---\n")
+    key = prerender.cache_key(path, "code 1")
+    assert prerender.cache_key(path, "code 1") == key
+    assert prerender.cache_key(path, "code 2") != key  # src/mfml or a library changed
+    (path.parent / "data.csv").write_text("1,2\n")
+    with_data = prerender.cache_key(path, "code 1")
+    assert with_data != key
+    path.write_text(path.read_text() + "\nMore prose.\n")
+    assert prerender.cache_key(path, "code 1") != with_data
+    fingerprint = prerender.code_fingerprint()
+    assert fingerprint == prerender.code_fingerprint() and len(fingerprint) == 64
+
+
+def test_the_build_run_fails_by_notebook_and_cell_and_caches_only_success(tmp_path, monkeypatch):
+    """One kernel per notebook under CPython (about 10 s here): an error fails the run naming
+    the notebook and cell; the clean notebook is cached, and a second run executes nothing."""
+    good = write_source(
+        tmp_path,
+        "---\nmfml: {kind: guide, title: T}\n---\n```{code-cell} ipython3\nprint('hello')\n```\n",
+    )
+    bad = good.with_name("broken.md")
+    bad.write_text(
+        "---\nmfml: {kind: guide, title: T}\n---\n"
+        "```{code-cell} ipython3\nx = 1\n```\n```{code-cell} ipython3\n1 / 0\n```\n"
+    )
+    cache, said = tmp_path / "cache", []
+    with pytest.raises(prerender.PrerenderError) as failure:
+        prerender.prerender([good, bad], cache=cache, workers=2, log=said.append)
+    assert "broken.md: cell 2: error: ZeroDivisionError" in str(failure.value)
+    assert len(list(cache.glob("*.json"))) == 1, "only the clean notebook is cached"
+    said.clear()
+    cells = prerender.prerender([good], cache=cache, workers=1, log=said.append)
+    assert said[0].startswith("[prerender] 1 cached, 0 to execute")
+    (cell,) = cells[good]
+    assert cell["execution_count"] == 1
+    assert cell["outputs"] == [{"name": "stdout", "output_type": "stream", "text": "hello\n"}]

@@ -134,3 +134,20 @@ def test_figures_html_and_stderr_are_not_compared():
     ship = shipped([png, stdout("ok\n")])
     run = browser([stdout("ok\n"), err])
     assert compare_outputs(ship, run, PATH) == []
+
+
+def test_every_known_difference_names_a_code_cell_of_a_course_notebook():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_site
+    from outputs import KNOWN_DIFFERENCES
+
+    sources = sorted((ROOT / "content").rglob("*.md")) + sorted((ROOT / "labs").glob("*.md"))
+    built = {build_site.site_path(s).as_posix(): s for s in sources}
+    assert len(set(KNOWN_DIFFERENCES)) == len(KNOWN_DIFFERENCES), "an entry is listed twice"
+    for path, cell, reason in KNOWN_DIFFERENCES:
+        assert path in built, f"{path}: no such course notebook"
+        assert reason.strip(), f"{path}: cell {cell}: no reason given"
+        if cell is not None:
+            nb = build_site.read_source(built[path])
+            code = [c for c in nb.cells if c.cell_type == "code"]
+            assert 1 <= cell <= len(code), f"{path}: there is no code cell {cell}"
