@@ -111,6 +111,7 @@ KNOWN_DIFFERENCES: list[tuple[str, int | None, str]] = [
     ("chapters/start-here.ipynb", 1, PYTHON_VERSION),
 ]
 
+RUN_THIS_CELL = "▶ Run this cell"  # scripts/prerender.py: LAB_LINE, EXERCISE_LINE
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 TIME_UNIT = r"(?:ns|µs|us|ms|s|sec|seconds?|min)\b"
 TIMING = re.compile(
@@ -129,12 +130,17 @@ def text_of(value: object) -> str:
 
 
 def texts(outputs: Iterable[Mapping]) -> list[str]:
-    """What a reader compares in one cell's outputs: stdout (joined), then each result."""
+    """What a reader compares in one cell's outputs: stdout (joined), then each result.
+
+    The build's "▶ Run this cell ..." line (a lab's first cell, an exercise set's first cell)
+    stands where the live output will be, and is never compared."""
     stdout, results = [], []
     for out in outputs:
         kind = out.get("output_type")
         if kind == "stream" and out.get("name") == "stdout":
-            stdout.append(text_of(out.get("text")))
+            text = text_of(out.get("text"))
+            if not text.startswith(RUN_THIS_CELL):
+                stdout.append(text)
         elif kind == "execute_result":
             data = out.get("data") or {}
             if "text/plain" in data:

@@ -151,3 +151,16 @@ def test_every_known_difference_names_a_code_cell_of_a_course_notebook():
             nb = build_site.read_source(built[path])
             code = [c for c in nb.cells if c.cell_type == "code"]
             assert 1 <= cell <= len(code), f"{path}: there is no code cell {cell}"
+
+
+def test_the_builds_run_this_cell_line_is_a_placeholder_not_an_output():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import prerender
+
+    widget = {"output_type": "display_data", "data": {"text/plain": "HBox(children=...)"}}
+    ship = shipped([stdout(prerender.LAB_LINE)], [stdout(prerender.EXERCISE_LINE)])
+    ship[1]["outputs"].append(
+        {"output_type": "display_data", "data": {"image/png": "iVBOR"}, "metadata": {}}
+    )
+    run = browser([widget], [])
+    assert compare_outputs(ship, run, "labs/lab04-matrix-transform.ipynb") == []
