@@ -126,23 +126,51 @@
     });
   }
 
-  // matplotlib: the title is in the cell's source (plt.title / ax.set_title / suptitle)
-  var TITLE = /(?:\btitle|set_title|suptitle)\(\s*(?:r|f|rf|fr)?(["'])((?:(?!\1).)+)\1/g;
-
-  function titlesOfCell(cell) {
-    var source = '';
+  // matplotlib: the title (or the axis labels) are in the cell's source
+  function cellSource(cell) {
+    // the notebook model holds the source even when the input is collapsed (hide-input) or
+    // scrolled out of the DOM; the editor's lines are the fallback
+    try {
+      var panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+      var widgets = panel && panel.content && panel.content.widgets;
+      for (var i = 0; widgets && i < widgets.length; i++) {
+        if (widgets[i].node === cell) return widgets[i].model.sharedModel.getSource();
+      }
+    } catch (e) { /* fall back to the DOM */ }
     var editor = cell.querySelector('.cm-content');
-    if (editor) {
-      source = Array.prototype.map.call(editor.querySelectorAll('.cm-line'), text).join('\n');
-    }
+    return editor ?
+      Array.prototype.map.call(editor.querySelectorAll('.cm-line'), text).join('\n') : '';
+  }
+
+  function quoted(name, source) {
+    // the string arguments of calls to `name` (plt.title("..."), ax.set_xlabel(r"$d_k$"), ...)
+    var re = new RegExp('\\b' + name + '\\(\\s*(?:r|f|rf|fr)?(["\'])((?:(?!\\1).)+)\\1', 'g');
     var found = [];
     var match;
-    TITLE.lastIndex = 0;
-    while ((match = TITLE.exec(source)) !== null) {
-      var t = match[2].replace(/\$|\\[a-zA-Z]+|[{}]/g, '').replace(/\s+/g, ' ').trim();
-      if (t && found.indexOf(t) < 0) found.push(t);
+    while ((match = re.exec(source)) !== null) {
+      var t = match[2]
+        .replace(/\\(?:mathrm|mathbf|mathit|mathcal|text|operatorname|left|right|displaystyle)/g, '')
+        .replace(/\\([a-zA-Z]+)/g, ' $1 ')  // \sigma reads "sigma"
+        .replace(/[$\\{}^_]/g, '').replace(/\s+/g, ' ').trim();
+      if (t) found.push(t);
     }
     return found;
+  }
+
+  function unique(list) {
+    return list.filter(function (x, i) { return list.indexOf(x) === i; });
+  }
+
+  // a figure's alt text from its cell's source: its titles, else "y against x" per axes
+  function describeFigure(cell) {
+    var source = cellSource(cell);
+    var titles = unique(quoted('(?:title|set_title|suptitle)', source));
+    if (titles.length) return 'Figure: ' + titles.join('; ');
+    var xs = quoted('(?:xlabel|set_xlabel)', source);
+    var ys = quoted('(?:ylabel|set_ylabel)', source);
+    var pairs = unique(ys.map(function (y, i) { return y + ' against ' + (xs[i] || xs[0] || 'x'); }));
+    if (pairs.length) return 'Figure: ' + pairs.join('; ');
+    return '';
   }
 
   function altText(scope) {
@@ -150,9 +178,7 @@
       function (img) {
         if (img.hasAttribute('alt') && img.getAttribute('alt') !== '') return;
         var cell = img.closest('.jp-Cell');
-        var titles = cell ? titlesOfCell(cell) : [];
-        var alt = titles.length ? 'Figure: ' + titles.join('; ') :
-          'Figure drawn by the code cell above';
+        var alt = (cell && describeFigure(cell)) || 'Figure drawn by the code cell above';
         img.setAttribute('alt', alt);
       }
     );
@@ -223,11 +249,13 @@
     });
     // a code cell or an output too wide for a phone scrolls sideways: the scrolling box must
     // take focus so the keyboard can scroll it
-    var WIDE = {'.cm-scroller': 'Code (scrolls sideways)',
-      '.jp-OutputArea-output': 'Output (scrolls sideways)'};
+    var WIDE = {'.cm-scroller': 'Code', '.jp-OutputArea-output': 'Output'};
     Object.keys(WIDE).forEach(function (selector) {
-      var label = WIDE[selector];
       document.querySelectorAll(selector).forEach(function (box) {
+        // a unique name per region (axe landmark-unique): the cell's place in the notebook
+        var holder = box.closest('[data-windowed-list-index]');
+        var place = holder ? ' of cell ' + (1 + +holder.getAttribute('data-windowed-list-index')) : '';
+        var label = WIDE[selector] + place + ' (scrolls sideways)';
         var wide = box.scrollWidth > box.clientWidth + 1 &&
           /auto|scroll/.test(getComputedStyle(box).overflowX);
         // (axe does not count CodeMirror's contenteditable as focusable content)
@@ -239,7 +267,7 @@
             box.setAttribute('role', 'region');
             box.setAttribute('aria-label', label);
           }
-        } else if (box.getAttribute('aria-label') === label) {
+        } else if (/\(scrolls sideways\)$/.test(box.getAttribute('aria-label') || '')) {
           box.removeAttribute('tabindex');
           box.removeAttribute('role');
           box.removeAttribute('aria-label');
