@@ -335,11 +335,6 @@ def _draw_plot(ax, plot) -> None:
         ax.set_xscale("log")
     if isinstance(plot.sy, bq.LogScale):
         ax.set_yscale("log")
-    # a scale without min or max follows the data (bqplot autoscales it)
-    if plot.sx.min is not None or plot.sx.max is not None:
-        ax.set_xlim(plot.sx.min, plot.sx.max, auto=None)
-    if plot.sy.min is not None or plot.sy.max is not None:
-        ax.set_ylim(plot.sy.min, plot.sy.max, auto=None)
     for axis in figure.axes:
         if axis.scale is plot.sx:
             ax.set_xlabel(axis.label or "")
@@ -392,6 +387,13 @@ def _draw_plot(ax, plot) -> None:
                     va="center",
                     clip_on=True,
                 )
+
+    # after the marks: a scale with min and max fixes the axis (marks beyond it are clipped,
+    # as in bqplot); a scale without them follows the data (bqplot autoscales it)
+    if plot.sx.min is not None or plot.sx.max is not None:
+        ax.set_xlim(plot.sx.min, plot.sx.max)
+    if plot.sy.min is not None or plot.sy.max is not None:
+        ax.set_ylim(plot.sy.min, plot.sy.max)
 
 
 def snapshot(lab) -> None:

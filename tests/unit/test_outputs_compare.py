@@ -29,8 +29,10 @@ def result(text, count=1):
 
 def shipped(*outputs_per_cell):
     cells = [{"cell_type": "markdown", "source": "# Title", "metadata": {}}]
-    for outputs in outputs_per_cell:
-        cells.append({"cell_type": "code", "source": "", "outputs": list(outputs)})
+    for n, outputs in enumerate(outputs_per_cell, 1):
+        cells.append(
+            {"cell_type": "code", "source": "", "execution_count": n, "outputs": list(outputs)}
+        )
     return cells
 
 
@@ -164,3 +166,13 @@ def test_the_builds_run_this_cell_line_is_a_placeholder_not_an_output():
     )
     run = browser([widget], [])
     assert compare_outputs(ship, run, "labs/lab04-matrix-transform.ipynb") == []
+
+
+def test_a_cell_the_build_did_not_run_is_not_compared():
+    """An exercise set ships unexecuted (count None): its check cells print in the browser."""
+    ship = shipped([stdout("x\n")], [])
+    ship[2]["execution_count"] = None
+    run = browser([stdout("x\n")], [stdout("8.1: Not attempted yet.\n")])
+    assert compare_outputs(ship, run, "exercises/ch08-exercises.ipynb") == []
+    ship[2]["execution_count"] = 2
+    assert len(compare_outputs(ship, run, "exercises/ch08-exercises.ipynb")) == 1
