@@ -116,7 +116,7 @@ KNOWN_DIFFERENCES: list[tuple[str, int | None, str]] = [
 RUN_THIS_CELL = "▶ Run this cell"  # scripts/prerender.py: LAB_LINE, EXERCISE_LINE
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 TIME_UNIT = r"(?:ns|µs|us|ms|s|sec|seconds?|min)\b"
-TIMING = re.compile(
+MEASURED_TIME = re.compile(
     r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?\s?" + TIME_UNIT,
 )
 RELATIVE = Decimal("1e-15")  # a few units in the last place of a double
@@ -153,7 +153,7 @@ def texts(outputs: Iterable[Mapping]) -> list[str]:
 
 def normalise(text: str) -> str:
     text = ADDRESS.sub("0x…", text)
-    text = TIMING.sub("<time>", text)
+    text = MEASURED_TIME.sub("<time>", text)
     return text.replace("\r\n", "\n").rstrip()
 
 
