@@ -10,7 +10,7 @@ without precompressed copies. Rounds are interleaved (course then stock, then st
 course, ...) because the machine is noisy; each key is the median over rounds.
 
 Three visits per site and round:
-- ``cold``: a fresh browser profile;
+- ``cold``: a fresh browser profile (on disk, as a learner's);
 - ``warm``: the same profile again (its HTTP cache and storage kept);
 - ``throttled``: a fresh profile through a server throttled to 20 Mbit/s and 40 ms (at the
   server, so the kernel's web worker is slowed too; the page-level emulation misses it).
@@ -325,32 +325,42 @@ def visit(context, url: str, stats) -> dict:
     }
 
 
-def new_context(browser, external: list):
-    """A fresh profile. No request routing: Playwright's routing turns the HTTP cache off,
-    which would make the warm visit cold. Chromium's resolver refuses every host but this
-    machine (CHROMIUM_FLAGS), and any request elsewhere is recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def new_profile(playwright, path: str, folder: Path, external: list):
+    """A fresh browser profile on disk, as a learner's: its HTTP cache is the disk cache (an
+    in-memory profile's cache is small and evicts the large wheels). No request routing:
+    Playwright's routing turns the HTTP cache off, which would make the warm visit cold.
+    Chromium's resolver refuses every host but this machine (CHROMIUM_FLAGS), and any request
+    elsewhere is recorded."""
+    shutil.rmtree(folder, ignore_errors=True)
+    context = playwright.chromium.launch_persistent_context(
+        str(folder),
+        executable_path=path,
+        headless=True,
+        args=CHROMIUM_FLAGS,
+        viewport={"width": 1280, "height": 800},
+    )
     loopback = ("http://127.0.0.1:", "http://localhost:", "data:", "blob:")
     context.on("request", lambda r: r.url.startswith(loopback) or external.append(r.url))
     context.add_init_script(WATCH)
     return context
 
 
-def measure_site(browser, servers: dict, external: list) -> dict:
+def measure_site(playwright, path: str, servers: dict, work: Path, external: list) -> dict:
     """cold and warm in one profile; throttled in a fresh one, through the throttled server."""
     plain, throttled = servers["plain"], servers["throttled"]
     out = {}
-    context = new_context(browser, external)
+    context = new_profile(playwright, path, work / "profile", external)
     try:
         out["cold"] = visit(context, plain[1], plain[0].stats)
         out["warm"] = visit(context, plain[1], plain[0].stats)
     finally:
         context.close()
-    context = new_context(browser, external)
+    context = new_profile(playwright, path, work / "profile", external)
     try:
         out["throttled"] = visit(context, throttled[1], throttled[0].stats)
     finally:
         context.close()
+    shutil.rmtree(work / "profile", ignore_errors=True)
     return out
 
 
@@ -422,17 +432,15 @@ def main(argv: list[str] | None = None) -> int:
     rounds = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
             for number in range(args.rounds):
                 order = ("course", "stock") if number % 2 == 0 else ("stock", "course")
                 this = {}
                 for name in order:
                     start = time.monotonic()
-                    this[name] = measure_site(browser, servers[name], external)
+                    this[name] = measure_site(p, path, servers[name], work, external)
                     took = time.monotonic() - start
                     print(f"[bench] round {number + 1}: {name} ({took:.0f} s)", flush=True)
                 rounds.append(this)
-            browser.close()
     finally:
         for pair in servers.values():
             for server, _ in pair.values():

@@ -9,6 +9,7 @@ import gzip
 import http.client
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -262,3 +263,14 @@ def test_bench_report_has_every_key_for_both_sites():
     assert warm["value"] == pytest.approx(2000 / 2000)
     text = bench.table(report)
     assert "first_content_ms" in text and "throttled" in text
+
+
+def test_compress_beside_writes_copies_for_a_static_host(site, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    count = compress.write_beside(copy, site.parent / "compressed")
+    wasm = copy / "static/pyodide/pyodide.asm.wasm"
+    assert brotli.decompress(wasm.with_name(wasm.name + ".br").read_bytes()) == wasm.read_bytes()
+    assert gzip.decompress(wasm.with_name(wasm.name + ".gz").read_bytes()) == wasm.read_bytes()
+    assert not (copy / "static/pyodide/tiny.js.br").exists()  # too small to gain
+    assert count >= 2 * 6
