@@ -1,5 +1,6 @@
 """Every notebook of the site runs top to bottom in the real Pyodide kernel, with no error
-output, nothing on stderr and no request leaving the machine.
+output, nothing on stderr, no request leaving the machine, and the text outputs the build
+shipped (CPython's) equal to the browser's, or a documented difference (tests/outputs.py).
 
 Each xdist worker opens one page and one kernel, and runs its share of the notebooks in it,
 one after another, after `%reset -f` (notebook.run_in_open_kernel): a kernel start costs
@@ -9,9 +10,15 @@ gets the next notebook a fresh page.
 
 from __future__ import annotations
 
+import json
+import sys
+
 import pytest
-from conftest import HOST, SITE
+from conftest import HOST, ROOT, SITE
 from notebook import KERNEL_STDOUT, run_in_open_kernel
+
+sys.path.insert(0, str(ROOT / "tests"))
+from outputs import compare_outputs  # noqa: E402
 
 
 def site_notebooks() -> list[str]:
@@ -32,6 +39,11 @@ def test_notebook_runs_in_the_browser(shared_kernel, path):
     run = run_in_open_kernel(page, path)
     assert not run.problems, "\n".join(run.problems)
     assert run.cells, f"{path}: no code cell ran"
+    # the outputs a learner read before running are the ones the browser gives (or a known,
+    # documented difference: tests/outputs.py)
+    shipped = json.loads((SITE / "files" / path).read_text(encoding="utf-8"))["cells"]
+    differences = compare_outputs(shipped, run.cells, path)
+    assert not differences, "\n".join(differences)
     assert not shared_kernel.network.external, (
         f"requests left the machine: {shared_kernel.network.external[:10]}"
     )
