@@ -52,7 +52,9 @@ def test_every_notebook_source_is_in_the_site():
         assert path.exists(), f"{source.relative_to(ROOT)} is missing from the site ({path})"
         nb = json.loads(path.read_text())
         assert nb["metadata"]["kernelspec"]["name"] == "python"
-        assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+        # shipped with CPython's outputs (docs/performance.md, "Prerendered outputs")
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert any(c.get("outputs") for c in code), f"{source.name}: shipped without outputs"
 
 
 def test_every_exercise_bank_has_its_notebook():
@@ -81,7 +83,8 @@ def test_pyodide_url_points_at_the_local_pyodide_js():
     assert settings["pyodideUrl"] == "./static/pyodide/pyodide.js"
     assert (SITE / "static" / "pyodide" / "pyodide.js").exists()
     assert settings["disablePyPIFallback"] is True
-    assert settings["loadPyodideOptions"]["packages"] == ["numpy"]
+    # the preload list (the kernel's start, numpy, mfml): tests/site/test_bytecode.py
+    assert "numpy" in settings["loadPyodideOptions"]["packages"]
 
 
 def test_shipped_lock_lists_what_the_course_imports():
@@ -104,15 +107,6 @@ def test_the_lock_lists_exactly_the_files_beside_it():
     present = {p.name for p in PYODIDE.iterdir()}
     assert present - listed == CORE, f"unlisted files shipped: {present - listed - CORE}"
     assert not [p for p in present if p.startswith("console")]
-
-
-def test_pyodide_files_match_the_official_lock():
-    official, core = pyodide_dist.read_npm_package(ROOT / "build" / "cache")
-    for name, entry in shipped_lock()["packages"].items():
-        if name in official["packages"]:
-            assert entry["sha256"] == official["packages"][name]["sha256"], name
-    for name, data in core.items():
-        assert (PYODIDE / name).read_bytes() == data, f"{name} differs from the npm package"
 
 
 def test_no_configuration_points_at_a_cdn_or_pypi():
