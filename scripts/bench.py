@@ -4,8 +4,8 @@
 
 The stock build has the same notebooks, the OFFICIAL Pyodide 0.27.7 files (the same version
 and packages as the course, before the course's own changes to them such as byte-compiling),
-and JupyterLite's default settings and extensions (those installed in this environment,
-ipywidgets and bqplot among them, so lab 4 draws there too); it is served by the same server
+and JupyterLite's default settings, with the course's front-end extensions (the Pyodide
+kernel, ipywidgets and bqplot, so lab 4 draws there too); it is served by the same server
 without precompressed copies. Rounds are interleaved (course then stock, then stock then
 course, ...) because the machine is noisy; each key is the median over rounds.
 
@@ -185,11 +185,13 @@ def stock_pyodide(course_pyodide: Path, dest: Path, cache: Path) -> None:
 
 def build_stock_site(site: Path, work: Path) -> Path:
     """Stock JupyterLite: default settings and extensions, official Pyodide files."""
-    from build_site import CACHE, KERNEL_PLUGIN
+    from build_site import CACHE, FEDERATED_EXTENSIONS, KERNEL_PLUGIN
 
     lite, out = work / "stock-lite", work / "stock-site"
     shutil.rmtree(lite, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
+    for db in work.glob(".jupyterlite.doit.db*"):  # its cache skips changed settings
+        db.unlink()
     for notebook in (CHAPTER, LAB):
         (lite / "files" / notebook).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(site / "files" / notebook, lite / "files" / notebook)
@@ -202,6 +204,16 @@ def build_stock_site(site: Path, work: Path) -> Path:
     (lite / "jupyter-lite.json").write_text(json.dumps(hook))
     command = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(lite)]
     command += ["--output-dir", str(out), "--contents", str(lite / "files")]
+    # The course's front-end extensions (the kernel, ipywidgets, bqplot: lab 4 needs them), and
+    # nothing else installed here (jupytext's, built for a newer JupyterLab, breaks the page).
+    prefix = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    build_config = {
+        "ignore_sys_prefix": ["federated_extensions"],
+        "federated_extensions": [str(prefix / ext) for ext in FEDERATED_EXTENSIONS],
+    }
+    config_file = work / "stock_lite_config.json"
+    config_file.write_text(json.dumps({"LiteBuildConfig": build_config}))
+    command += ["--config", str(config_file)]
     subprocess.run(command, cwd=work, check=True, capture_output=True)
     return out
 
@@ -349,15 +361,23 @@ def measure_site(playwright, path: str, servers: dict, work: Path, external: lis
     """cold and warm in one profile; throttled in a fresh one, through the throttled server."""
     plain, throttled = servers["plain"], servers["throttled"]
     out = {}
+
+    def safely(scenario: str, context, server) -> None:
+        try:
+            out[scenario] = visit(context, server[1], server[0].stats)
+        except Exception as exc:  # one failed visit leaves its keys empty, not the whole run
+            print(f"[bench] {scenario} visit failed: {exc}", flush=True)
+            out[scenario] = {key: None for key in KEYS} | {"error": str(exc)}
+
     context = new_profile(playwright, path, work / "profile", external)
     try:
-        out["cold"] = visit(context, plain[1], plain[0].stats)
-        out["warm"] = visit(context, plain[1], plain[0].stats)
+        safely("cold", context, plain)
+        safely("warm", context, plain)
     finally:
         context.close()
     context = new_profile(playwright, path, work / "profile", external)
     try:
-        out["throttled"] = visit(context, throttled[1], throttled[0].stats)
+        safely("throttled", context, throttled)
     finally:
         context.close()
     shutil.rmtree(work / "profile", ignore_errors=True)
