@@ -231,6 +231,8 @@ def test_kernel_state_in_words_and_run_all(page, base_url):
     open_view(page, base_url, START)
     page.evaluate(RECORD_STATES)
     wait_ready(page)
+    # the build ships outputs; cleared, the counts show whether Run all ran every cell
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     counts = page.evaluate(CODE_COUNTS)
     assert counts and all(c is None for c in counts)
     page.click("#mfml-run-all")
