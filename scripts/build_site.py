@@ -232,6 +232,12 @@ def write_lite_settings() -> None:
             "settingsStorageDrivers": ["asyncStorage", "memoryStorageDriver"],
             # window.jupyterapp: the course's own page scripts and the browser tests use it
             "exposeAppInBrowser": True,
+            # a chapter is a book page: every cell in the page (drawn in view first, the rest
+            # when idle), so the browser's find, screen readers and axe see all of it; the
+            # default "full" windowing keeps only the cells in view (docs/accessibility.md)
+            "settingsOverrides": {
+                "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"}
+            },
             "litePluginSettings": {
                 KERNEL_PLUGIN: {
                     "pyodideUrl": PYODIDE_URL,

@@ -247,20 +247,26 @@
       var name = kind + ' cell' + (prompt && prompt !== '[ ]:' ? ' ' + prompt.replace(/:$/, '') : '');
       if (content.getAttribute('aria-label') !== name) content.setAttribute('aria-label', name);
     });
-    // a code cell or an output too wide for a phone scrolls sideways: the scrolling box must
-    // take focus so the keyboard can scroll it
-    var WIDE = {'.cm-scroller': 'Code', '.jp-OutputArea-output': 'Output'};
+    // a code cell, an output or a text (a wide formula) too wide for a phone scrolls sideways:
+    // the scrolling box must take focus so the keyboard can scroll it
+    var WIDE = {'.cm-scroller': 'Code', '.jp-OutputArea-output': 'Output',
+                '.jp-RenderedMarkdown': 'Text'};
     Object.keys(WIDE).forEach(function (selector) {
       document.querySelectorAll(selector).forEach(function (box) {
         // a unique name per region (axe landmark-unique): the cell's place in the notebook
         var holder = box.closest('[data-windowed-list-index]');
         var place = holder ? ' of cell ' + (1 + +holder.getAttribute('data-windowed-list-index')) : '';
         var label = WIDE[selector] + place + ' (scrolls sideways)';
-        var wide = box.scrollWidth > box.clientWidth + 1 &&
-          /auto|scroll/.test(getComputedStyle(box).overflowX);
+        var style = getComputedStyle(box);  // either axis: axe counts both
+        var wide = (box.scrollWidth > box.clientWidth + 1 && /auto|scroll/.test(style.overflowX)) ||
+          (box.scrollHeight > box.clientHeight + 1 && /auto|scroll/.test(style.overflowY));
         // (axe does not count CodeMirror's contenteditable as focusable content)
-        var focusable = box.querySelector(
-          'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
+        // (nor a hidden one, such as a heading's anchor link, shown only on hover)
+        var focusable = Array.prototype.some.call(box.querySelectorAll(
+          'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])'),
+          function (node) {
+            return node.offsetParent !== null && getComputedStyle(node).visibility !== 'hidden';
+          });
         if (wide && !focusable) {
           if (box.getAttribute('tabindex') !== '0') {
             box.setAttribute('tabindex', '0');
@@ -301,6 +307,7 @@
     new MutationObserver(schedule).observe(document.body, {
       subtree: true, childList: true, characterData: true
     });
+    window.addEventListener('resize', schedule);  // a turned phone: what scrolls changes
   }
 
   window.mfmlA11y = {apply: apply};
