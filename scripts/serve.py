@@ -324,6 +324,16 @@ def default_store(site: Path) -> Path | None:
     return store if store.is_dir() else None
 
 
+class CourseServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that closes a kept-alive connection is normal, not a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(
     site: Path,
     port: int,
@@ -342,8 +352,7 @@ def make_server(
     }
     handler_class = type(base.__name__, (base,), attrs)
     handler = functools.partial(handler_class, directory=str(site))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = CourseServer((host, port), handler)
     server.stats = handler_class.stats  # what it has sent, for the bench
     return server
 
