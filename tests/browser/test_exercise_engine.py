@@ -129,19 +129,79 @@ def isolated_url(site):
     server.shutdown()
 
 
-@pytest.mark.browser
-def test_kernel_interrupt_stops_a_cell_that_loops_for_ever(page, isolated_url):
-    open_notebook(page, isolated_url, NOTEBOOK)
-    page.evaluate(RUN_CELL, {"match": "from mfml.exercises import ex", "source": None})
+SUBMIT = """
+(code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const run = {out: '', done: false};
+  (window.mfmlRuns = window.mfmlRuns || []).push(run);
+  const future = kernel.requestExecute({code});
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'stream') run.out += msg.content.text;
+    if (msg.header.msg_type === 'error') run.out += 'ERROR ' + msg.content.evalue;
+  };
+  future.done.then(() => { run.done = true; });
+  return window.mfmlRuns.length - 1;
+}
+"""
+
+
+# Start a cell from the UI and return at once (isolated_run says why no await)
+START_CELL = """
+(match) => {
+  const app = window.jupyterapp;
+  const notebook = app.shell.currentWidget.content;
+  const cells = notebook.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type === 'code' && cell.sharedModel.getSource().includes(match)) {
+      notebook.activeCellIndex = i;
+      app.commands.execute('notebook:run-cell');
+      return i;
+    }
+  }
+  throw new Error('no cell contains ' + match);
+}
+"""
+
+
+def isolated_run(page, code: str, timeout_s: float = 120) -> str:
+    """Run code and poll for its output with short calls: in an isolated page an evaluate
+    that awaits the busy kernel can stall for good (JupyterLite 0.6.4, Chromium 156)."""
+    index = page.evaluate(SUBMIT, code)
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        run = page.evaluate(f"() => window.mfmlRuns[{index}]")
+        if run["done"]:
+            assert "ERROR" not in run["out"], run["out"]
+            return run["out"]
+        time.sleep(0.2)
+    raise AssertionError(f"no reply within {timeout_s} s to: {code[:80]}")
+
+
+def interruptible_page(page, url: str) -> None:
+    """Open the exercise set isolated and wait until the kernel holds the interrupt buffer."""
+    open_notebook(page, url, NOTEBOOK)
+    # through the UI: the import's output is the page script that shares the buffer
+    page.evaluate(START_CELL, "from mfml.exercises import ex")
     ready = page.evaluate(INTERRUPTIBLE)
     assert ready["isolated"], "the page is not cross-origin isolated (serve.py headers?)"
     assert ready["buffer"], "the page did not find the kernel's worker to share a buffer"
     for _ in range(50):
-        if kernel_run(page, KERNEL_HAS_THE_BUFFER).strip() == "True":
-            break
+        if isolated_run(page, KERNEL_HAS_THE_BUFFER, timeout_s=60).strip() == "True":
+            return
         time.sleep(0.1)
-    else:
-        raise AssertionError("the kernel never received the interrupt buffer")
+    raise AssertionError("the kernel never received the interrupt buffer")
+
+
+@pytest.mark.browser
+def test_kernel_interrupt_stops_a_cell_that_loops_for_ever(page, isolated_url):
+    try:
+        interruptible_page(page, isolated_url)
+    except AssertionError as first:
+        # an isolated JupyterLite 0.6.4 page sometimes stalls its kernel before the first
+        # reply (docs/hosting.md: why isolation is opt-in); one fresh page, then it counts
+        print(f"\nisolated page stalled before the test began ({first}); one retry")
+        interruptible_page(page, isolated_url)
     page.evaluate(START_LOOP)
     time.sleep(1.5)
     assert page.evaluate(LOOP_STATE)["status"] == "busy"
@@ -157,7 +217,7 @@ def test_kernel_interrupt_stops_a_cell_that_loops_for_ever(page, isolated_url):
     assert state["done"], f"the interrupted cell never finished: {state}"
     assert seconds < 5, f"the interrupt took {seconds:.1f} s"
     # the kernel is still the same kernel: its variables are there, and it runs code
-    out = kernel_run(page, "print(n > 0, 6 * 7)")
+    out = isolated_run(page, "print(n > 0, 6 * 7)")
     assert out.strip() == "True 42", out
     print(f"\ninterrupt stopped the loop in {seconds * 1000:.0f} ms")
 
