@@ -41,7 +41,7 @@ zip: site
 test: lint zip
 	$(PYTEST) -q -n 2 tests/unit tests/notebooks
 	$(PYTEST) -q tests/site
-	$(PYTEST) -q -n 2 --durations=15 tests/browser
+	$(PYTEST) -q -n 2 -rxX --durations=15 tests/browser
 
 test-fast: venv
 	$(PYTEST) -q -n 2 tests/unit

@@ -426,12 +426,22 @@
     fragmentDone = true;
     var fragment = location.hash;
     try { fragment = '#' + decodeURIComponent(location.hash.slice(1)); } catch (e) { /* as is */ }
-    var tries = 0;
+    // every cell renders progressively (windowingMode defer) and figures above the heading
+    // grow as they load: scroll again until the heading has stayed in view three times, for
+    // at most 20 s, and never after the learner scrolls, types or clicks
+    var tries = 0, inView = 0, learnerMoved = false;
+    var stop = function () { learnerMoved = true; };
+    ['wheel', 'keydown', 'mousedown', 'touchstart'].forEach(function (name) {
+      window.addEventListener(name, stop, {once: true, capture: true});
+    });
     var go = function () {
-      if (panel.isDisposed) return;
-      // the headings are known once the Markdown has rendered
-      if (panel.setFragment) panel.setFragment(fragment);
-      if (++tries < 3) setTimeout(go, 1500);
+      if (panel.isDisposed || learnerMoved) return;
+      var id = fragment.slice(1);
+      var heading = panel.node.querySelector('[id="' + id.replace(/["\\]/g, '\\$&') + '"]');
+      var box = heading && heading.getBoundingClientRect();
+      if (box && box.top >= 0 && box.top < window.innerHeight) inView++;
+      else { inView = 0; if (panel.setFragment) panel.setFragment(fragment); }
+      if (inView < 3 && ++tries < 40) setTimeout(go, 500);
     };
     setTimeout(go, 300);
   }
