@@ -40,6 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import chromium  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = "chapters/part2/ch06-function-zoo.ipynb"
 LAB = "labs/lab04-matrix-transform.ipynb"
@@ -384,22 +386,8 @@ def measure_site(playwright, path: str, servers: dict, work: Path, external: lis
     return out
 
 
-def chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
 CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
+    *chromium.FLAGS,
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 
@@ -425,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (site / "index.html").exists():
         print(f"no site at {site}: run `make site` first", file=sys.stderr)
         return 1
-    path = chromium()
+    path = chromium.path()
     if path is None:
         print("no Chromium: set $CHROMIUM or install chromium", file=sys.stderr)
         return 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,28 +20,17 @@ SITE = Path(os.environ.get("MFML_SITE", ROOT / "build" / "site")).resolve()
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import chromium  # noqa: E402
 import serve  # noqa: E402
 from notebook import kernel_is_idle, open_notebook  # noqa: E402
 
 HOST = "chapters/start-here.ipynb"  # the notebook whose kernel runs other notebooks
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_FLAGS = chromium.FLAGS
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+    return chromium.path()
 
 
 @pytest.fixture(scope="session")
