@@ -254,6 +254,17 @@ def test_lab06_rotation_has_no_eigen_directions():
     assert "null space" in lab.status.value
 
 
+def test_a_step_button_stops_a_running_animation():
+    """Lab 6's Play turns v every 250 ms; a step (or reset) left it running, and it carried
+    step 4's angle of 90 degrees away before the learner could read "null space"."""
+    lab = labs.lab06.build()
+    play = lab.controls["play"]
+    play.playing = True
+    lab.set_up(4)
+    assert play.playing is False
+    assert lab.controls["t"].value == 90 and "null space" in lab.status.value
+
+
 def test_lab07_first_axis_maximises_variance():
     lab = labs.lab07.build()
     lab.controls["to_pc1"].click()

@@ -754,6 +754,9 @@ class Lab:
     def reset(self, _button=None) -> None:
         """Every control back to its starting value (and the lab's own state, via on_reset)."""
         with self.refresh.hold():
+            for control in self.controls.values():
+                if isinstance(control, widgets.Play):
+                    control.playing = False  # a running animation would undo the reset
             for name, value in self._initial.items():
                 self.controls[name].value = value
             if self._on_reset is not None:
