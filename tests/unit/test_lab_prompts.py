@@ -717,8 +717,9 @@ def test_try_this_buttons_reach_what_the_steps_promise():
     assert lab.values["det"] == 0.0 and "no inverse" in text(lab)
     lab.controls["step 3"].click()  # reflect: det = -1
     assert lab.values["det"] == -1.0 and lab.controls["b"].value == 0.0
-    lab.controls["step 1"].click()  # shear at t = 0: the figure shows I, A is the shear
-    assert lab.controls["t"].value == 0.0 and np.array_equal(lab.values["drawn"], np.eye(2))
+    lab.controls["step 1"].click()  # shear at t = 1: the figure shows the sheared square
+    assert lab.controls["t"].value == 1.0 and np.array_equal(lab.values["drawn"], [[1, 1], [0, 1]])
+    assert lab.values["area"] == pytest.approx(1.0, rel=1e-12)  # "its area stays 1"
 
     lab = lab05.build()
     lab.controls["step 5"].click()
@@ -735,3 +736,193 @@ def test_status_lines_are_single_spaced_and_sliders_say_how_to_type():
     lab = lab04.build()
     assert lab.status.value.startswith('<div style="line-height:')
     assert "keys" in lab.controls["a"].tooltip and "type a value" in lab.controls["a"].tooltip
+
+
+# --- the step buttons: what each sets, and how their tooltips say it -------------------------
+
+CLICK = lab01.ui.CLICK
+# What each step's text (labs/labNN-*.md) tells the learner to set first, read off the page by
+# hand: the state in which the step's first observation is made. A later "then set ..." is the
+# learner's, so that each observation of the step can be seen (lab 1 step 2's squeeze alone,
+# lab 5 step 3's κ = 1 before the halving, lab 4 step 1's sheared square before the morph).
+FIRST_STATES = {
+    lab01: {
+        1: {"h": 2.0},
+        2: {"b": 2.0},
+        3: {"f": "log x (logarithm)", "flip_b": True},
+        4: {"flip_a": True, "flip_b": True, "k": 1.0},
+        5: {"f": "x² (quadratic)", "h": 1.0, "g": "eˣ (exponential)"},
+        6: {"f": "x (linear)", "g": "log x (logarithm)"},
+    },
+    lab02: {1: {"a": 1.0, "b": 1.0}, 2: {"v1": 0.4, "v2": 0.1}, 3: {}, 4: {}, 5: {}},
+    lab03: {1: {}, 2: {"angle_u": 130.0}, 3: {}, 4: {"length_v": 0.0}, 5: {}},
+    lab04: {
+        1: {"preset shear": CLICK},
+        2: {"preset identity": CLICK, "b": 1.0, "c": 1.0},
+        3: {"preset reflect": CLICK},
+        4: {"preset identity": CLICK},
+        5: {"preset rotate 90°": CLICK},
+    },
+    lab05: {
+        1: {"preset no solution": CLICK},
+        2: {"preset ill-conditioned": CLICK},
+        3: {"preset one solution": CLICK},
+        4: {"a11": 0.0, "a12": 0.0},
+        5: {"a11": 1.0, "a12": 1.0, "a21": 1.0, "a22": 1.2, "b1": 1.0, "b2": 1.0},
+    },
+    lab06: {
+        1: {"preset symmetric": CLICK},
+        2: {"preset rotation": CLICK},
+        3: {"preset shear": CLICK},
+        4: {"preset projection": CLICK, "t": 90},
+        5: {"preset not symmetric": CLICK},
+        6: {"preset 1.5 I": CLICK},
+        7: {"a": 1.5, "b": 0.5, "c": -0.5, "d": 0.5},
+    },
+    lab07: {
+        1: {},
+        2: {"to_pc1": CLICK},
+        3: {"rho": 0.0, "sx": 1.0, "sy": 1.0},
+        4: {"sx": 2.0, "sy": 1.0, "rho": 0.0},
+        5: {"rho": 0.95},
+        6: {"new_sample": CLICK},
+    },
+    lab08: {
+        1: {"f": "sin x", "x": 1.0, "h": 1.0},
+        2: {"h": 1e-8},
+        3: {"h": 1e-16},
+        4: {"scheme": lab08.CENTRAL},
+        5: {"f": "x³ − 2x", "x": 1.0},
+    },
+    lab09: {
+        1: {},
+        2: {"lr": 0.1},
+        3: {"lr": 10**-0.6},
+        4: {"loss": "Rosenbrock", "steps": 300},
+        5: {"loss": "two minima"},
+    },
+    lab10: {
+        1: {},
+        2: {"fit": CLICK},
+        3: {"fit": CLICK},
+        4: {"show_fit": True},
+        5: {"new_data": CLICK},
+        6: {"descent": True},
+    },
+}
+
+
+def control_state(lab) -> dict:
+    import ipywidgets as widgets
+
+    return {
+        k: w.value
+        for k, w in lab.controls.items()
+        if isinstance(w, widgets.ValueWidget) and not isinstance(w, widgets.Play)
+    }
+
+
+@pytest.mark.parametrize("module", LABS, ids=lambda m: m.__name__.rsplit(".", 1)[1][:5])
+def test_each_step_button_sets_exactly_the_state_its_text_describes_first(module):
+    """Every control after a step's button equals what a learner gets by starting the lab
+    and doing, by hand, only what the step's text says to set first; nothing more."""
+    steps = FIRST_STATES[module]
+    assert sorted(steps) == list(range(1, try_this_steps(module) + 1))
+    lab = module.build()
+    for n, actions in steps.items():
+        lab.controls[f"step {n}"].click()
+        by_hand = module.build()
+        for name, value in actions.items():
+            if value is CLICK:
+                by_hand.controls[name].click()
+            else:
+                by_hand.controls[name].value = value
+        got, want = control_state(lab), control_state(by_hand)
+        assert got.keys() == want.keys()
+        for name in want:
+            assert (
+                got[name] == pytest.approx(want[name], rel=1e-9, abs=0)
+                if isinstance(want[name], float)
+                else got[name] == want[name]
+            ), (module.__name__, n, name, got[name], want[name])
+
+
+def test_lab01_step2_shows_the_squeeze_alone_and_lab05_step3_starts_at_kappa_one():
+    lab = lab01.build()
+    lab.controls["step 2"].click()
+    assert (lab.controls["b"].value, lab.controls["a"].value) == (2.0, 1.0)
+    assert np.allclose(lab.values["y"], maths.sigmoid(2 * lab.values["x"]), rtol=0, atol=1e-15)
+    lab = lab05.build()
+    lab.controls["step 3"].click()
+    assert lab.values["condition"] == pytest.approx(1.0, rel=1e-12)
+    for name, value in (("a11", 0.5), ("a12", 0.5), ("b1", 1.0)):  # the learner halves it
+        lab.controls[name].value = value
+    assert lab.values["condition"] == pytest.approx(2.0, rel=1e-12)  # κ doubles
+
+
+def test_d3_format_matches_the_slider_readouts():
+    """The browser's readout is d3-format (ipywidgets): values as JavaScript shows them."""
+    d3 = lab01.ui.d3_format
+    cases = [
+        (10**-0.6, ".3g", "0.251"),
+        (0.1, ".3g", "0.100"),
+        (0.02, ".3g", "0.0200"),
+        (1e-7, ".3g", "1.00e-7"),
+        (2.0, ".3g", "2.00"),
+        (1e-8, ".1e", "1.0e-8"),
+        (1e-16, ".1e", "1.0e-16"),
+        (3.1623, ".1e", "3.2e+0"),
+        (130.0, ".0f", "130"),
+        (2.0, ".2f", "2.00"),
+        (0.2, ".3f", "0.200"),
+        (300, "d", "300"),
+    ]
+    for value, spec, shown in cases:
+        assert d3(value, spec) == shown, (value, spec)
+
+
+@pytest.mark.parametrize("module", LABS, ids=lambda m: m.__name__.rsplit(".", 1)[1][:5])
+def test_step_tooltips_use_the_visible_labels_and_readouts(module):
+    """No code names ("lr"), no raw floats ("0.251188643150958"): each value the button sets
+    appears as `<the control's label> = <its readout>`, and the tooltip is the accessible
+    description of the button (the site reads it)."""
+    import ipywidgets as widgets
+
+    lab = module.build()
+    for n, settings in lab.steps.items():
+        tip = lab.controls[f"step {n}"].tooltip
+        assert tip.startswith(f"Try this, step {n}: start again from the lab's first state")
+        assert "reset, then" not in tip and "start from here" not in tip
+        assert not re.search(r"\d\.\d{5,}", tip), tip  # no float printed at full precision
+        if not settings:
+            assert tip.endswith("(this step sets nothing else)"), tip
+        for name, value in settings.items():
+            control = lab.controls[name]
+            if value is CLICK:
+                assert f"press “{control.description}”" in tip
+            elif isinstance(control, widgets.Checkbox):
+                assert f"tick “{control.description}”" in tip
+            else:
+                shown = lab01.ui.shown_value(control, value)
+                assert f"{control.description} = {shown}" in tip, (tip, name)
+            if name != control.description:
+                assert f"{name} =" not in tip.replace(f"{control.description} =", ""), tip
+    if module is lab09:
+        assert lab.controls["step 3"].tooltip.endswith("then learning rate η = 0.251")
+
+
+def test_the_pages_say_which_step_buttons_only_start_again():
+    """A page must not say every button sets values: it names the steps that set nothing."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for module in LABS:
+        number = module.__name__.rsplit(".", 1)[1][3:5]
+        (page,) = (root / "labs").glob(f"lab{number}-*.md")
+        intro = " ".join(page.read_text().split("## Try this", 1)[0].split())
+        assert "sets its values in one click" not in intro
+        assert "starts again from the lab's first state" in intro
+        only = sorted(n for n, s in module.TRY_THIS.items() if not s)
+        said = re.search(r"\(steps? ([\d, and]+) sets? nothing more\)", intro)
+        named = sorted(int(x) for x in re.findall(r"\d+", said.group(1))) if said else []
+        assert named == only, (page.name, named, only)

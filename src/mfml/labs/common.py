@@ -312,6 +312,38 @@ def slider_values(*sliders) -> np.ndarray:
 SLIDER_HINT = "arrow keys move it when focused; click its number to type a value"
 
 
+def d3_format(value: float, spec: str) -> str:
+    """`value` as ipywidgets' d3-format shows a slider's readout for the specs the labs use:
+    ".Nf", "d", ".Ne" (d3 writes 1.0e-8, not 1.0e-08) and ".Ng" (JavaScript's toPrecision:
+    trailing zeros kept, 0.100; exponent form below 1e-6 or at 10**N and above)."""
+    value = float(value)
+    kind, digits = spec[-1], spec[1:-1] if spec.startswith(".") else ""
+    if kind == "d":
+        return f"{round(value):d}"
+    if kind == "f":
+        return f"{value:.{int(digits)}f}"
+    if kind == "e":
+        mantissa, exponent = f"{value:.{int(digits)}e}".split("e")
+        return f"{mantissa}e{exponent[0]}{int(exponent[1:])}"
+    if kind == "g":
+        p = max(int(digits or 6), 1)
+        if value == 0:
+            return f"{0:.{p - 1}f}"
+        exponent = int(f"{value:.{p - 1}e}".split("e")[1])
+        if exponent < -6 or exponent >= p:
+            return d3_format(value, f".{p - 1}e")
+        return f"{value:.{max(p - 1 - exponent, 0)}f}"
+    raise ValueError(f"readout format {spec!r} is not one the labs use")
+
+
+def shown_value(control: widgets.Widget, value) -> str:
+    """A control's value as the learner sees it: a slider's readout (its own format), a
+    dropdown's or toggle's label."""
+    if isinstance(control, widgets.FloatLogSlider | widgets.FloatSlider | widgets.IntSlider):
+        return d3_format(value, control.readout_format)
+    return str(value)
+
+
 def _styled(widget_class, primary: bool, **traits):
     """A control in the labs' common style; the primary one is what browser tests move.
 
@@ -668,7 +700,10 @@ class Lab:
     above the controls that resets the lab and then sets those values in order (pressing the
     buttons marked CLICK), redrawing once, so one click sets up the step (a keyboard or a
     coarse slider never stands between the learner and the values the step asks for). A step
-    sets up what the text tells the learner to set, never what it asks them to find.
+    sets up the state its text describes first (what its first instruction sets, up to its
+    first observation): a later "then set ..." is the learner's to do, so each observation of
+    the step can be seen; never what the step asks the learner to find. A step with nothing
+    to set only starts again from the first state, and its tooltip says just that.
     """
 
     def __init__(
@@ -701,12 +736,7 @@ class Lab:
             unknown = [name for name in settings if name not in controls]
             if unknown:
                 raise ValueError(f"step {n} names controls the lab does not have: {unknown}")
-            said = ", ".join(
-                f"press {k}" if v is CLICK else f"{k} = {v}" for k, v in settings.items()
-            )
-            step_buttons[f"step {n}"] = button(
-                f"step {n}", f"Try this, step {n}: reset, then " + (said or "start from here")
-            )
+            step_buttons[f"step {n}"] = button(f"step {n}", self.step_text(n, controls))
             step_buttons[f"step {n}"].on_click(lambda _b=None, n=n: self.set_up(n))
         self.controls = {**controls, **step_buttons, "reset": reset}
         self.plots = list(plots)
@@ -739,6 +769,24 @@ class Lab:
             if isinstance(w, widgets.ValueWidget) and name not in unwired:
                 w.observe(refresh, names="value")
         refresh()
+
+    FIRST_STATE = "start again from the lab's first state"
+
+    def step_text(self, n: int, controls: dict[str, widgets.Widget]) -> str:
+        """What step n's button does, in the words and numbers the learner sees: each
+        control's visible label and its value as the control shows it (a slider's readout)."""
+        said = []
+        for name, value in self.steps[n].items():
+            control = controls[name]
+            label = control.description
+            if value is CLICK:
+                said.append(f"press “{label}”")
+            elif isinstance(control, widgets.Checkbox):
+                said.append(f"{'tick' if value else 'untick'} “{label}”")
+            else:
+                said.append(f"{label} = {shown_value(control, value)}")
+        text = f"Try this, step {n}: {self.FIRST_STATE}"
+        return text + (", then " + "; ".join(said) if said else " (this step sets nothing else)")
 
     ERROR_TEXT = "Something went wrong in this lab"
 

@@ -126,11 +126,11 @@ def _paths(values):
     return ui.pad_paths(ui.finite_runs(XS, values, Y_CLIP))
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {"h": 2.0},
-    2: {"b": 2.0, "a": 2.0},
+    2: {"b": 2.0},  # the squeeze alone; "then set a to 2" is the learner's
     3: {"f": "log x (logarithm)", "flip_b": True},
     4: {"flip_a": True, "flip_b": True, "k": 1.0},
     5: {"f": "x² (quadratic)", "h": 1.0, "g": "eˣ (exponential)"},

@@ -77,8 +77,8 @@ def norm_balls(w, n: int = 121) -> list[np.ndarray]:
 EXTENT = 8.0
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {"a": 1.0, "b": 1.0},
     2: {"v1": 0.4, "v2": 0.1},

@@ -94,8 +94,8 @@ def arc(angle_from: float, angle_to: float, radius: float, n: int = 40) -> np.nd
 EXTENT = 4.5
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {},
     2: {"angle_u": 130.0},

@@ -87,10 +87,10 @@ def describe(A) -> str:
 EXTENT = 4.0
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
-    1: {"preset shear": ui.CLICK, "t": 0.0},
+    1: {"preset shear": ui.CLICK},  # the sheared square; then the learner drags t
     2: {"preset identity": ui.CLICK, "b": 1.0, "c": 1.0},
     3: {"preset reflect": ui.CLICK},
     4: {"preset identity": ui.CLICK},

@@ -88,12 +88,12 @@ def _equation(a1, a2, b1) -> str:
     return f"{ui.fmt(a1, 2)}·x₁ {sign} {ui.fmt(abs(a2), 2)}·x₂ = {ui.fmt(b1, 2)}"
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {"preset no solution": ui.CLICK},
     2: {"preset ill-conditioned": ui.CLICK},
-    3: {"preset one solution": ui.CLICK, "a11": 0.5, "a12": 0.5, "b1": 1.0},
+    3: {"preset one solution": ui.CLICK},  # κ = 1 first; halving it is the learner's
     4: {"a11": 0.0, "a12": 0.0},
     5: {"a11": 1.0, "a12": 1.0, "a21": 1.0, "a22": 1.2, "b1": 1.0, "b2": 1.0},
 }

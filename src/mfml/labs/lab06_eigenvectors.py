@@ -131,8 +131,8 @@ T_CURVE = np.arange(0.0, 360.5, 1.0)
 CIRCLE = unit_vector(T_CURVE)
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {"preset symmetric": ui.CLICK},
     2: {"preset rotation": ui.CLICK},

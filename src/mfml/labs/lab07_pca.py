@@ -106,8 +106,8 @@ PHIS = np.arange(0.0, 180.5, 1.0)
 JITTER = np.random.default_rng(1).uniform(-0.5, 0.5, N)  # spreads the strip's dots vertically
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {},
     2: {"to_pc1": ui.CLICK},

@@ -181,13 +181,13 @@ MESSAGES = {
 }
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {"f": "sin x", "x": 1.0, "h": 1.0},
     2: {"h": 1e-8},
     3: {"h": 1e-16},
-    4: {"scheme": CENTRAL, "h": 1e-5},
+    4: {"scheme": CENTRAL},  # the best steps first; then the learner sets h = 1e-5
     5: {"f": "x³ − 2x", "x": 1.0},
 }
 

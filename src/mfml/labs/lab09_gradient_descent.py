@@ -270,8 +270,8 @@ def _g(x: float) -> str:
     return f"{x:.4g}"
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {},
     2: {"lr": 0.1},

@@ -138,8 +138,8 @@ def _contours(x, y):
     return ui.pad_paths(paths)
 
 
-# What each numbered "Try this" step of the lab's page sets (its "step n" button):
-# the values the text tells the learner to set, never what it asks them to find.
+# What each numbered "Try this" step of the lab's page sets (its "step n" button): the state
+# its text describes first (up to its first observation), never what it asks the learner to find.
 TRY_THIS = {
     1: {},
     2: {"fit": ui.CLICK},
