@@ -192,6 +192,23 @@
     });
   }
 
+  // A lab figure's shape on a phone: the Python side gives each bqplot figure a width and a
+  // height (its Layout, inline on the element); a11y.css makes the figure as wide as the
+  // output at <= 600 px and takes its height from --mfml-aspect, so a figure shrinks as a
+  // whole instead of keeping its height (lab 7's strip was squashed, the square plots left a
+  // gap under them).
+  function figureShapes(scope) {
+    scope.querySelectorAll('.mfml-lab-figures > .bqplot').forEach(function (fig) {
+      var w = parseFloat(fig.style.width);
+      var h = parseFloat(fig.style.height);
+      if (!(w > 0 && h > 0)) return;
+      var aspect = w + ' / ' + h;
+      if (fig.style.getPropertyValue('--mfml-aspect') !== aspect) {
+        fig.style.setProperty('--mfml-aspect', aspect);
+      }
+    });
+  }
+
   // ------------------------------------------------------------ JupyterLab's own markup
 
   function patchJupyterLab() {
@@ -294,6 +311,7 @@
     nameSliders(document);
     liveRegions(document);
     altText(document);
+    figureShapes(document);
   }
 
   var pending = null;

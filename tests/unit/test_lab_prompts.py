@@ -926,3 +926,15 @@ def test_the_pages_say_which_step_buttons_only_start_again():
         said = re.search(r"\(steps? ([\d, and]+) sets? nothing more\)", intro)
         named = sorted(int(x) for x in re.findall(r"\d+", said.group(1))) if said else []
         assert named == only, (page.name, named, only)
+
+
+def test_lab09_nearly_there_says_f_minus_f_star_once():
+    """The "nearly there" line repeated f(θ) − f* = 3.2e-09, which the next line shows."""
+    lab = lab09.build()
+    lab.controls["lr"].value = 10**-1.5
+    lab.controls["steps"].value = 300
+    first, second = text(lab).splitlines()[:2]
+    assert first.startswith("Still moving after 300 steps") and "nearly there" in first
+    assert second.startswith("θ = ") and "f(θ) − f* = 3.2e-09" in second
+    assert text(lab).count("f(θ) − f* =") == 1
+    assert "3.2e-09" not in first

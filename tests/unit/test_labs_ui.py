@@ -360,3 +360,79 @@ def test_dropping_w_on_a_line_span_changes_nothing():
         mark.x, mark.y = np.array([0.0]), np.array([3.0])  # off the line: unreachable
     assert (lab.controls["a"].value, lab.controls["b"].value) == (a, b)
     assert np.array_equal([mark.x[0], mark.y[0]], w)  # back where a·u + b·v is
+
+
+# --- lab 4's labels ---------------------------------------------------------------------------
+
+
+def _text_box(text: str, size: float = 14.0) -> tuple[float, float]:
+    """Width and height in pixels of `text` at `size` px in DejaVu Sans (the browser's
+    sans-serif on Debian), from matplotlib's text layout."""
+    with warnings.catch_warnings():  # matplotlib's own pyparsing deprecations, not the labs'
+        warnings.simplefilter("ignore")
+        from matplotlib.textpath import TextPath
+
+        path = TextPath((0, 0), text, size=size, prop={"family": "DejaVu Sans"})
+    extents = path.get_extents()
+    return float(extents.width), float(extents.height)
+
+
+def _label_boxes(heads, offsets, scale, box):
+    """Pixel boxes (x0, x1, y0, y1), y down, of the two labels centred at head + offset."""
+    w, h = box
+    centres = np.column_stack([heads[:, 0] * scale, -heads[:, 1] * scale]) + offsets
+    return [(cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2) for cx, cy in centres]
+
+
+def _inside(points_px, b):
+    x, y = points_px[:, 0], points_px[:, 1]
+    return np.any((x > b[0]) & (x < b[1]) & (y > b[2]) & (y < b[3]))
+
+
+def _sampled(path, per=60):
+    """Points along a polyline (data units), dense enough to find a crossing of a box."""
+    path = np.asarray(path, dtype=float)
+    t = np.linspace(0, 1, per)[:, None]
+    return np.concatenate([a + t * (b - a) for a, b in zip(path[:-1], path[1:], strict=True)])
+
+
+def test_lab04_labels_overlap_nothing_in_any_step_state_or_preset():
+    """ "Ae₂" sat on the F (default), on Ae₁ (singular: both heads at (1, 1)) and on the
+    arrows (reflect, rotate). At desktop (355 px for 8 units) and phone (263 px) size, each
+    label's box (measured text size) stays clear of the other label, of both arrows, of the
+    F and of the square."""
+    lab4 = labs.lab04
+    measured = [_text_box(t) for t in ("Ae₁", "Ae₂")]
+    box = (max(w for w, _ in measured), 14.0 * 1.1)  # the line box of 14 px text
+    assert box[0] <= lab4.LABEL_SIZE[0] and box[1] <= lab4.LABEL_SIZE[1]
+    lab = lab4.build()
+    states = {"default": lab.values["A"].copy()}
+    for n in lab.steps:
+        lab.controls[f"step {n}"].click()
+        states[f"step {n}"] = lab.values["A"].copy()
+    for name, A in lab4.PRESETS.items():
+        states[f"preset {name}"] = np.array(A)
+    for where, A in states.items():
+        heads = A.T
+        offsets = lab4.label_offsets(heads)
+        for scale in (355 / 8, 263 / 8):
+            b1, b2 = _label_boxes(heads, offsets, scale, box)
+            assert b1[1] <= b2[0] or b2[1] <= b1[0] or b1[3] <= b2[2] or b2[3] <= b1[2], where
+            ax, ay = ui.arrow_paths(np.zeros((2, 2)), heads, head=0.25)
+            things = [np.column_stack([ax[i], ay[i]]) for i in range(2)]
+            things += [lab4.transform(A, lab4.F_SHAPE), lab4.transform(A, lab4.UNIT_SQUARE)]
+            for thing in things:
+                pts = _sampled(thing) * [scale, -scale]
+                assert not _inside(pts, b1) and not _inside(pts, b2), (where, scale)
+    lab.controls["preset singular"].click()  # what the figure draws follows label_offsets
+    assert lab.marks["label Ae1"].x_offset == lab.values["labels"][0, 0]
+    assert lab.marks["label Ae2"].y_offset == lab.values["labels"][1, 1]
+
+
+def test_lab04_labels_never_overlap_each_other():
+    rng = np.random.default_rng(4)
+    box = (28.0, 16.0)
+    for A in np.round(rng.uniform(-3, 3, (400, 2, 2)), 1):
+        heads = A.T
+        b1, b2 = _label_boxes(heads, labs.lab04.label_offsets(heads), 263 / 8, box)
+        assert b1[1] <= b2[0] or b2[1] <= b1[0] or b1[3] <= b2[2] or b2[3] <= b1[2], A

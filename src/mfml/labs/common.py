@@ -600,12 +600,25 @@ def plot(
     x_log: bool = False,
     y_log: bool = False,
     main: bool = False,
+    y_axis: bool = True,
 ) -> Plot:
-    """A figure with fixed axes (no autoscaling, no animation); `main` marks the lab's figure."""
+    """A figure with fixed axes (no autoscaling, no animation); `main` marks the lab's figure.
+    With `y_axis=False` the y axis (ticks, numbers, grid) is hidden: for a strip whose heights
+    mean nothing.
+
+    The figure's size is its shape: on a phone (the site's a11y.css/js) it is as wide as the
+    output and keeps width/height, so keep the height at least about half the width."""
     sx = (bq.LogScale if x_log else bq.LinearScale)(min=float(x_range[0]), max=float(x_range[1]))
     sy = (bq.LogScale if y_log else bq.LinearScale)(min=float(y_range[0]), max=float(y_range[1]))
     ax = bq.Axis(scale=sx, label=x_label, grid_lines="dashed", grid_color=FAINT)
-    ay = bq.Axis(scale=sy, label=y_label, side="left", grid_lines="dashed", grid_color=FAINT)
+    ay = bq.Axis(
+        scale=sy,
+        label=y_label,
+        side="left",
+        grid_lines="dashed",
+        grid_color=FAINT,
+        visible=y_axis,
+    )
     margin = {"top": 40, "bottom": 45, "left": 55, "right": 30}
     fig = bq.Figure(
         marks=[],

@@ -80,6 +80,38 @@ def describe(A) -> str:
     return text
 
 
+LABEL_SIZE = (28.0, 16.0)  # a label's box in pixels ("Ae₁" at 14 px), with a little room
+LABEL_GAP = 6.0  # pixels between an arrow's head and its label's box
+
+
+def label_offsets(heads, size=LABEL_SIZE, gap: float = LABEL_GAP) -> np.ndarray:
+    """Pixel offsets (right, down) of the labels "Ae₁", "Ae₂" from the arrow heads `heads`
+    (rows Ae₁, Ae₂ in data units, y up), so that neither label covers an arrow, the other
+    label or the square between the arrows.
+
+    Each label moves away from the other vector: along û − v̂ (û, v̂ the unit directions of
+    its own and the other arrow), which points out of the angle between them. For parallel
+    arrows (a singular A, heads possibly on one point) Ae₁ goes to the right of its direction
+    and Ae₂ to the left, so they sit on opposite sides of the line. The distance puts the
+    label's whole box `gap` pixels beyond the head in that direction.
+    """
+    heads = np.asarray(heads, dtype=float)
+    length = np.hypot(heads[:, 0], heads[:, 1])
+    unit = np.where(length[:, None] > 1e-9, heads / np.maximum(length, 1e-300)[:, None], np.eye(2))
+    out = np.empty((2, 2))
+    half_w, half_h = size[0] / 2, size[1] / 2
+    for i, sign in ((0, -1.0), (1, 1.0)):
+        d = unit[i] - unit[1 - i]
+        norm = float(np.hypot(*d))
+        if norm < 0.2:  # (nearly) the same direction: to opposite sides of the line
+            d = sign * np.array([-unit[i, 1], unit[i, 0]])
+        else:
+            d = d / norm
+        reach = half_w * abs(d[0]) + half_h * abs(d[1]) + gap
+        out[i] = (d[0] * reach, -d[1] * reach)  # screen y points down
+    return np.round(out)
+
+
 # ---------------------------------------------------------------------------------------------
 # The lab
 # ---------------------------------------------------------------------------------------------
@@ -126,7 +158,11 @@ def build() -> ui.Lab:
     )
     letter = plane.lines(F_SHAPE[:, 0], F_SHAPE[:, 1], colors=["black"], stroke_width=3)
     basis = plane.lines([[0, 1]], [[0, 0]], colors=[ui.RED, ui.GREEN], stroke_width=3)
-    tags = plane.label([1, 0], [0, 1], ["Ae₁", "Ae₂"], colors=[ui.RED, ui.GREEN], x_offset=6)
+    # one label mark per vector: each has its own pixel offset (label_offsets)
+    tags = [
+        plane.label([x], [y], [name], colors=[colour], align="middle")
+        for x, y, name, colour in ((1, 0, "Ae₁", ui.RED), (0, 1, "Ae₂", ui.GREEN))
+    ]
     status = ui.status_label()
     values: dict = {}
 
@@ -147,7 +183,9 @@ def build() -> ui.Lab:
         ui.set_data(square, x=sq[:, 0], y=sq[:, 1], colors=[colour], fill_colors=[colour])
         ui.set_data(letter, x=f[:, 0], y=f[:, 1])
         ui.set_data(basis, x=ax, y=ay)
-        ui.set_data(tags, x=heads[:, 0], y=heads[:, 1])
+        offsets = label_offsets(heads)
+        for tag, head, (dx, dy) in zip(tags, heads, offsets, strict=True):
+            ui.set_data(tag, x=head[:1], y=head[1:], x_offset=int(dx), y_offset=int(dy))
         inv = inverse(A)
         inv_text = (
             "A⁻¹ = [[{}, {}], [{}, {}]]".format(*(ui.fmt(x, 2) for x in inv.ravel()))
@@ -172,7 +210,9 @@ def build() -> ui.Lab:
             inv_text,
         ]
         ui.show_status(status, lines)
-        values.update(A=A, det=det, rank=rank(A), square=sq, area=area, inverse=inv, drawn=M)
+        values.update(
+            A=A, det=det, rank=rank(A), square=sq, area=area, inverse=inv, drawn=M, labels=offsets
+        )
 
     refresh = ui.Refresh(update)
     buttons = ui.preset_buttons(PRESETS, sliders, refresh)
@@ -190,7 +230,14 @@ def build() -> ui.Lab:
         },
         layout_controls=[*sliders, ui.button_row(buttons.values(), "Presets"), t],
         plots=[plane],
-        marks={"grid": grid, "square": square, "letter": letter, "basis": basis, "labels": tags},
+        marks={
+            "grid": grid,
+            "square": square,
+            "letter": letter,
+            "basis": basis,
+            "label Ae1": tags[0],
+            "label Ae2": tags[1],
+        },
         status=status,
         refresh=refresh,
         values=values,

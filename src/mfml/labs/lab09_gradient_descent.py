@@ -368,10 +368,11 @@ def build() -> ui.Lab:
                 "too large here.",
                 "converged": f"<b>Converged</b>: ‖∇f‖ = {ui.fmt(gnorm, 2)} after "
                 f"{run.steps} steps.",
+                # f(θ) − f* itself is the next line's: said once
                 "moving": f"Still moving after {run.steps} steps: ‖∇f‖ = {ui.fmt(gnorm, 2)}"
                 + (
-                    f", but nearly there: f(θ) − f* = {ui.fmt(fk[-1], 2)} (converged means "
-                    f"‖∇f‖ < {CONVERGED:g})."
+                    f" (converged means ‖∇f‖ &lt; {CONVERGED:g}), but nearly there: "
+                    f"f(θ) − f* is below {NEARLY:g}."
                     if fk[-1] < NEARLY
                     else "."
                 ),
