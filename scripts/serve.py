@@ -30,6 +30,10 @@ without an execution count and never finishes (measured by the browser notebook 
 chapters failed isolated, all passed without). The exercise checks' own time budget keeps a
 slow answer from hanging the kernel either way.
 
+The offline zip carries its biggest, rarely changing parts as solid xz archives in
+``packed/`` beside ``site/`` (scripts/make_zip.py says why): on its first start the launcher
+unpacks them into the site (``unpack_bundled``), and again only when an archive changes.
+
 ``--throttle 20mbit,40ms`` (for ``make bench``) makes the server behave like a slow link:
 every response waits the latency before its first byte, and all responses share the rate.
 Throttling here, not in the page, also slows the kernel's web worker, which page-level
@@ -42,6 +46,7 @@ import argparse
 import functools
 import hashlib
 import http.server
+import json
 import os
 import re
 import socket
@@ -370,6 +375,59 @@ def start_in_thread(
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+PACKED_FOLDER = "packed"  # make_zip.PACKED
+UNPACKED_MARK = ".unpacked"  # in the site: the sha256 of each archive already unpacked
+
+
+class UnpackError(Exception):
+    """The bundle cannot be unpacked: the message says why and what to do."""
+
+
+def safe_members(tar, site: Path) -> list:
+    """The archive's members, all regular files inside site/; anything else is refused."""
+    members = tar.getmembers()
+    root = site.resolve()
+    for member in members:
+        target = (site / member.name).resolve()
+        if not member.isfile() or member.name.startswith("/") or root not in target.parents:
+            raise UnpackError(f"refusing {member.name!r}: not a plain file inside the site")
+    return members
+
+
+def unpack_bundled(bundle: Path, site: Path, say=print) -> list[str]:
+    """Unpack bundle/packed/*.tar.xz into site/ unless already done; returns what it unpacked."""
+    folder = bundle / PACKED_FOLDER
+    if not folder.is_dir():
+        return []
+    marks = site / UNPACKED_MARK
+    done = json.loads(marks.read_text()) if marks.exists() else {}
+    unpacked = []
+    for archive in sorted(folder.glob("*.tar.xz")):
+        digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+        if done.get(archive.name) == digest:
+            continue
+        try:
+            import lzma  # noqa: F401  (a Python built without it cannot read .xz)
+            import tarfile
+        except ImportError:
+            raise UnpackError(
+                "This Python has no lzma module, which the first start needs to unpack the "
+                "course. Use a Python from python.org (or your system's python3)."
+            ) from None
+        say(f"Unpacking {archive.name} into site/ (first start only, a few seconds)...")
+        with tarfile.open(archive, "r:xz") as tar:
+            members = safe_members(tar, site)
+            for member in members:
+                target = site / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with tar.extractfile(member) as source, open(target, "wb") as out:
+                    out.write(source.read())
+        done[archive.name] = digest
+        marks.write_text(json.dumps(done, indent=1))  # after each: an interrupted start resumes
+        unpacked.append(archive.name)
+    return unpacked
+
+
 def main(argv: list[str] | None = None) -> int:
     here = Path(__file__).resolve().parent
     default_site = here / "site" if (here / "site").is_dir() else here.parent / "build" / "site"
@@ -399,6 +457,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    try:
+        unpack_bundled(args.site.parent, args.site)
+    except (UnpackError, OSError) as exc:
+        print(f"Could not unpack the course: {exc}", file=sys.stderr)
+        return 1
     if not (args.site / "index.html").exists():
         print(f"No course site at {args.site}. Build it first: make site", file=sys.stderr)
         return 1
