@@ -15,7 +15,9 @@
  *   not kept here and offers "Open in a new tab" and "Download my work". JupyterLite itself
  *   falls back to memory storage (jupyter-lite.json: enableMemoryStorage, storage drivers).
  * - A course notebook whose copy exists offers "Open my copy (saved ...)" instead; Ctrl+S on a
- *   course notebook offers the copy instead of JupyterLab's "read-only, use Save as" toast.
+ *   course notebook offers the copy instead of JupyterLab's "read-only, use Save as" toast,
+ *   and so do every other save command (File > Save, Save As..., Save All, Duplicate, the
+ *   toolbar's save button, Ctrl+Shift+S): the commands are wrapped in the app's registry.
  * - Copies are written and saved without widget views (an ipywidget's output needs the kernel
  *   that made it: reopened, it would say "Loading widget..." for ever); a one-line note takes
  *   its place.
@@ -329,10 +331,75 @@
     offerCopy();
   }
 
+  /* Every other way to save a course notebook: File > Save Notebook, Save Notebook As...,
+   * Save All, Duplicate, the toolbar's "Save and create checkpoint" button, Ctrl+Shift+S.
+   * JupyterLab disables Save (its tooltip says 'use "Save as..." instead'), opens a "Save File
+   * As" dialog that writes outside my-work/, or shows "read-only, use Save as" toasts. The
+   * commands themselves are wrapped (menus, toolbar buttons and key bindings all execute them
+   * through the app's command registry): on a course notebook they are enabled, say what they
+   * do, and offer the copy exactly as Ctrl+S does; anywhere else they are JupyterLab's own. */
+  var SAVE_COMMANDS = ['docmanager:save', 'docmanager:save-as', 'docmanager:save-all',
+    'application:duplicate'];
+  var SAVE_CAPTION = 'This course notebook is read-only: make your own copy to keep your edits';
+
+  function onCourseNotebook() {
+    var a = app(), widget = a && a.shell && a.shell.currentWidget;
+    var path = widget && widget.context ? widget.context.path : state.path;
+    return isCourse(path);
+  }
+
+  function guardSaveCommands(tries) {
+    var a = app(), commands = a && a.commands;
+    var table = commands && commands._commands; // Lumino's id -> command map
+    if (!table || typeof table.get !== 'function') return;
+    var missing = 0;
+    SAVE_COMMANDS.forEach(function (id) {
+      var command = table.get(id);
+      if (!command) { missing += 1; return; }
+      if (command.__mfmlGuarded) return;
+      command.__mfmlGuarded = true;
+      var execute = command.execute, isEnabled = command.isEnabled, caption = command.caption;
+      command.execute = function (args) {
+        if (!onCourseNotebook()) return execute.call(this, args);
+        return offerCopy();
+      };
+      command.isEnabled = function (args) {
+        return onCourseNotebook() || isEnabled.call(this, args);
+      };
+      command.caption = function (args) {
+        return onCourseNotebook() ? SAVE_CAPTION : caption.call(this, args);
+      };
+      commands.notifyCommandChanged(id);
+    });
+    // a plugin that registers its command later (Duplicate comes with the notebook app)
+    if (missing && (tries || 0) < 120) {
+      setTimeout(function () { guardSaveCommands((tries || 0) + 1); }, 500);
+    }
+  }
+
+  function refreshSaveCommands() {
+    var a = app();
+    if (!a || !a.commands) return;
+    SAVE_COMMANDS.forEach(function (id) {
+      if (a.commands.hasCommand(id)) a.commands.notifyCommandChanged(id);
+    });
+  }
+
+  /* Whether the learner has a copy of a course notebook, as the bar last found it: the offer
+   * is shown at once (every contents call can take seconds while Python starts), and looked
+   * up again behind it. */
+  var copyKnown = {};
+  async function lookUpCopy(path) {
+    var info = await copyInfo(path);
+    copyKnown[path] = {info: info};
+    return info;
+  }
+
   async function offerCopy() {
     var path = state.path;
-    var info = await copyInfo(path);
+    var info = copyKnown[path] ? copyKnown[path].info : await lookUpCopy(path);
     if (state.path !== path) return;
+    if (copyKnown[path]) lookUpCopy(path).catch(function () { return null; });
     var text = info
       ? 'This course notebook is read-only. You have your own copy (saved ' +
         when(info.last_modified) + '): keep your edits there. '
@@ -954,7 +1021,7 @@
         id: 'mfml-make-copy', title: 'Copy this notebook to ' + WORK + '/' + path +
         ' and open it; an existing copy is opened, never overwritten'});
       tools.appendChild(make);
-      copyInfo(path).then(function (info) { // a copy exists: lead the learner back to it
+      lookUpCopy(path).then(function (info) { // a copy exists: lead the learner back to it
         if (!info || state.path !== path || !make.isConnected) return;
         var saved = ' (saved ' + when(info.last_modified) + ')';
         make.replaceWith(button('Open my copy|' + saved, makeCopy, {
@@ -987,6 +1054,7 @@
     var a = app();
     if (!a || !a.shell) { setTimeout(track, 200); return; }
     try { guardSaves(); } catch (e) { /* no contents manager yet: saveNotebook strips too */ }
+    try { guardSaveCommands(0); } catch (e) { /* Ctrl+S is still caught by onSaveKey */ }
     var update = function () {
       var widget = a.shell.currentWidget;
       var context = widget && widget.context;
@@ -996,6 +1064,7 @@
         state.panel = widget;
         state.path = context.path;
         show();
+        refreshSaveCommands();
         watchActivity(widget, context.path);
         goToFragment(widget);
       });

@@ -307,6 +307,21 @@ def test_ctrl_s_offers_the_copy_and_copies_never_say_loading_widget(page, base_u
     assert offer.inner_text() == "Make my copy"
     assert page.get_by_text('Use "Save as').count() == 0
 
+    # and so does every other way to save it: the toolbar's save button (enabled, its tooltip
+    # no longer says 'use "Save as..."'), File > Save Notebook, Save Notebook As..., Save All,
+    # Duplicate; never JupyterLab's "Save File As" dialog, a disabled item or a toast
+    save_button = page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name=save] jp-button")
+    assert save_button.get_attribute("disabled") is None
+    assert "read-only" in save_button.get_attribute("title")
+    assert "Save as" not in save_button.get_attribute("title")
+    offers_the_copy(page, save_button.click, "Make my copy")
+    for command in ("docmanager:save", "docmanager:save-as"):
+        offers_the_copy(page, lambda c=command: from_file_menu(page, c), "Make my copy")
+    for command in ("docmanager:save-all", "application:duplicate"):  # the same, run directly
+        offers_the_copy(page, lambda c=command: page.evaluate(EXECUTE, c), "Make my copy")
+    offers_the_copy(page, lambda: page.keyboard.press("Control+Shift+s"), "Make my copy")
+    offer = page.locator("#mfml-save-offer")
+
     # run cells (here: a widget output added by hand, the model becomes dirty), then take the
     # offer: the copy keeps the edits, without the widget view, with a line saying what to do
     assert page.evaluate(ADD_WIDGET_OUTPUT) >= 0
@@ -334,6 +349,14 @@ def test_ctrl_s_offers_the_copy_and_copies_never_say_loading_widget(page, base_u
     )
     assert page.locator("#mfml-save-offer").count() == 0
     assert widget_views(json.loads(page.evaluate(READ, COPY))) == 0
+    # on the copy, File > Save Notebook is JupyterLab's own real save (not the offer)
+    page.evaluate(EDIT_AND_SAVE.replace("await panel.context.save();", ""), "# menu save")
+    from_file_menu(page, "docmanager:save")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=20_000
+    )
+    assert page.locator("#mfml-save-offer").count() == 0
+    assert "# menu save" in page.evaluate(READ, COPY)
     open_view(page, base_url, COPY)
     page.wait_for_timeout(1500)  # widget views render asynchronously: give one the time
     assert page.get_by_text("Loading widget").count() == 0
@@ -347,9 +370,40 @@ def test_ctrl_s_offers_the_copy_and_copies_never_say_loading_widget(page, base_u
     page.keyboard.press("Control+s")
     page.locator("#mfml-save-offer").wait_for()
     assert page.locator("#mfml-save-offer").inner_text() == "Open my copy"
+    offers_the_copy(page, lambda: from_file_menu(page, "docmanager:save-as"), "Open my copy")
     page.screenshot(path=str(_artifact("learner-ctrl-s-offer.png")))
     page.click("#mfml-save-offer")
     page.wait_for_url(f"**path={COPY}", timeout=90_000)
+
+
+# A command as a menu item runs it (ids as in the built JupyterLab 4 bundle, jlab_core)
+EXECUTE = """
+(id) => { const c = window.jupyterapp.commands;
+  if (!c.isEnabled(id)) throw new Error(id + ' is disabled'); c.execute(id); }
+"""
+
+
+def from_file_menu(page, command: str) -> None:
+    """File > the item that runs `command` (enabled: a disabled item would do nothing)."""
+    page.get_by_role("menuitem", name="File", exact=True).first.click()
+    item = page.locator(f'.lm-Menu-item[data-command="{command}"]').filter(visible=True)
+    assert item.get_attribute("aria-disabled") != "true", f"File > {command} is disabled"
+    item.click()
+
+
+def offers_the_copy(page, action, label: str) -> None:
+    """`action` saves a course notebook: the bar offers the copy, as Ctrl+S does, and no
+    JupyterLab dialog ("Save File As", "Cannot Save") or "read-only" toast appears."""
+    close = page.locator("#mfml-message .mfml-close")
+    if close.count():
+        close.click()
+    action()
+    page.locator("#mfml-save-offer").wait_for(timeout=5_000)
+    assert page.locator("#mfml-save-offer").inner_text() == label
+    page.wait_for_timeout(150)  # a dialog or toast would be up by now
+    assert page.locator(".jp-Dialog").count() == 0
+    assert page.get_by_text('Use "Save as').count() == 0
+    assert "read-only" in page.inner_text("#mfml-message")
 
 
 def _artifact(name: str) -> Path:
