@@ -37,8 +37,10 @@ serve: site
 zip: site
 	$(BIN)/python scripts/make_zip.py
 
-# Unit tests and CPython notebooks in parallel (2 cores), then the built site and the browser.
+# Unit tests and CPython notebooks in parallel (2 cores), then the built site and the browser
+# (served with the brotli/gzip store, as `make serve` does).
 test: lint zip
+	$(BIN)/python scripts/compress.py
 	$(PYTEST) -q -n 2 tests/unit tests/notebooks
 	$(PYTEST) -q tests/site
 	$(PYTEST) -q -n 2 -rxX --durations=15 tests/browser

@@ -174,6 +174,40 @@ def capstone(course: dict, notebooks: list[dict], exercises: list[dict]) -> dict
     }
 
 
+# JupyterLite 0.6.4's ServiceWorkerManager unregisters every service worker when it finds no
+# "<worker URL>-version" mark in localStorage for the worker controlling the page, and its
+# first registration never writes that mark. So the second app page a learner opens
+# re-registers the worker while the kernel starts, and a kernel created first gets no /drive:
+# Python sees no files and no my-work/progress.json (measured: with compressed transfer the
+# page is fast enough to lose that race every time). Marking the controlling worker as current
+# when no mark exists removes the race; a mark from another version still unregisters, as
+# upstream intends after an upgrade.
+SW_MARK = """<script>
+      try {
+        const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+        const mark = worker && worker.scriptURL + '-version';
+        if (mark && localStorage.getItem(mark) === null) localStorage.setItem(mark, %s);
+      } catch (e) { /* no storage: JupyterLite then runs without its worker either way */ }
+    </script>"""
+
+
+def add_service_worker_mark(site: Path) -> int:
+    """Put SW_MARK at the top of every JupyterLite app page, before its bundle starts."""
+    version = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"][
+        "appVersion"
+    ]
+    script = SW_MARK % json.dumps(version)
+    count = 0
+    for page in sorted(site.glob("*/index.html")):
+        html = page.read_text()
+        if 'id="jupyter-config-data"' not in html or "'-version'" in html:
+            continue
+        anchor = html.rindex("<script", 0, html.index('id="jupyter-config-data"'))
+        page.write_text(html[:anchor] + script + "\n    " + html[anchor:])
+        count += 1
+    return count
+
+
 def finish(
     site: Path, course: dict, notebooks: list[dict], exercises: list[dict], version: str
 ) -> dict:
@@ -183,6 +217,7 @@ def finish(
     home_page.write(site, data)
     add_notebook_script(site)
     add_lms_bridge(site)
+    add_service_worker_mark(site)
     __import__("site_a11y").add(site, NOTEBOOK_PAGES)  # a11y.css/js: docs/accessibility.md
     print(f"[build] {read_only} course files read-only; course.json: {data['counts']}")
     return data

@@ -42,7 +42,12 @@ def site() -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site: Path):
-    server, url = serve.start_in_thread(site)
+    """The site as `make serve` serves it: with the brotli/gzip store when the build has one
+    (make test makes it), so the browser tests run on compressed transfer (issue 14)."""
+    store = serve.default_store(site)
+    if store is None and os.environ.get("CI"):
+        pytest.fail("no build/compressed store: make test runs scripts/compress.py first")
+    server, url = serve.start_in_thread(site, compressed=store)
     yield url
     server.shutdown()
 

@@ -109,3 +109,35 @@ def test_a_changed_chapter_arrives_on_a_revisit(site, browser, tmp_path):
         server.shutdown()
     external = [u for u in requests if not u.startswith((url, "data:", "blob:"))]
     assert not external, f"requests left the machine: {external[:10]}"
+
+
+def test_the_shared_server_sends_compressed_files(page, base_url, site):
+    """The shared server (conftest `base_url`) serves the store: the page's own fetch of the
+    wasm comes back brotli-encoded."""
+    if serve.default_store(site) is None:
+        pytest.fail("no build/compressed store: make test runs scripts/compress.py first")
+    page.goto(base_url + "index.html")
+    encoding = page.evaluate(
+        "async () => (await fetch('static/pyodide/pyodide.asm.wasm')).headers"
+        ".get('content-encoding')"
+    )
+    assert encoding == "br"
+
+
+def test_the_second_app_page_keeps_the_service_worker(page, base_url):
+    """JupyterLite 0.6.4 unregisters its worker on a learner's second page unless the page
+    script marks it current (site_post.SW_MARK); a kernel that starts meanwhile has no /drive,
+    so Python cannot see my-work/progress.json. test_home's progress round trip is the kernel
+    side of this; here the worker's own log says whether it was unregistered (no kernel: 5 s)."""
+    logs: list[str] = []
+    page.on("console", lambda message: logs.append(message.text))
+    page.goto(base_url + "tree/index.html")
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.goto(base_url + "tree/index.html")
+    assert page.evaluate("() => !!navigator.serviceWorker.controller")
+    for _ in range(300):
+        if any("already registered" in line for line in logs):
+            break
+        page.wait_for_timeout(100)
+    assert any("already registered" in line for line in logs), logs
+    assert not any("unregistering" in line for line in logs), logs
