@@ -636,8 +636,10 @@ opened when you open it.</p>
 <input type="file" id="import-progress" class="visually-hidden" tabindex="-1" aria-hidden="true"
  accept=".json,application/json">
 </div>
-<p class="small">Export saves a file (JSON) you can import in another browser or on another
-computer. Import merges: for each exercise the better result is kept, nothing is lost.</p>
+<p class="small">Export saves one file (JSON) with your exercise results and what you read
+(notebooks opened, chapters run to the end), to import in another browser or on another
+computer. Import merges: for each exercise the better result is kept, for each notebook the
+earliest first visit, the latest visit and the most opens; nothing is lost.</p>
 <div class="notice" id="progress-message" role="status" aria-live="polite"></div>
 <div class="notice warn" id="storage-note" role="status"></div>
 </div>

@@ -180,9 +180,27 @@
 
   /* Write progress back as the kernel does: the file my-work/progress.json, in the format the
    * stored file already had (base64 for a new one), and the my-work folder if missing. */
-  async function writeProgress(data) { return writeJson(KEY, 'progress.json', data); }
+  async function writeProgress(data) {
+    return writeJson(KEY, 'progress.json', function () { return data; }, 'base64');
+  }
 
-  async function writeJson(KEY, name, data) {
+  /* Merge imported activity into my-work/activity.json, reading and writing it in one
+   * transaction: a notebook tab's write in between is never lost. A new file is written as
+   * the course bar writes it (text). */
+  async function mergeStoredActivity(incoming) {
+    var before = (await readWork()).activity; // read as the page reads it (a Blob too)
+    return writeJson(ACTIVITY, 'activity.json', function (old) {
+      var mine = before;
+      if (old && !(old.content instanceof Blob)) {
+        try { mine = validActivity(modelToData(old)); } catch (e) { mine = before; }
+      }
+      return mergeActivity(mine, incoming);
+    }, 'text');
+  }
+
+  /* update(old stored model or null) -> the data to store; the format the stored file already
+   * had is kept (fresh: `fresh`). */
+  async function writeJson(KEY, name, update, fresh) {
     var db = await openDb(true);
     try {
       var tx = db.transaction(STORE, 'readwrite');
@@ -190,12 +208,13 @@
       var now = new Date().toISOString();
       var results = await Promise.all([request(store.get(KEY)), request(store.get(FOLDER))]);
       var old = results[0], folder = results[1];
+      var data = update(old);
       if (!folder) {
         store.put({name: FOLDER, path: FOLDER, last_modified: now, created: now, format: 'json',
                    mimetype: 'application/json', content: [], size: 0, writable: true,
                    type: 'directory'}, FOLDER);
       }
-      var format = old && ['base64', 'text', 'json'].indexOf(old.format) >= 0 ? old.format : 'base64';
+      var format = old && ['base64', 'text', 'json'].indexOf(old.format) >= 0 ? old.format : fresh;
       var encoded = dataToContent(format, data);
       var model = Object.assign(
         {name: name, path: KEY, created: now, mimetype: 'application/json',
@@ -267,6 +286,69 @@
     Object.keys(a.exercises).forEach(function (id) { out[id] = a.exercises[id]; });
     Object.keys(b.exercises).forEach(function (id) { out[id] = mergeRecords(out[id], b.exercises[id]); });
     return {version: 1, exercises: out};
+  }
+
+  /* The reading activity (my-work/activity.json, version 1, written by the course bar):
+   * {"version": 1, "notebooks": {path: {first, last, opens, ran_to_end}}}. A bad one raises. */
+  function validateActivity(data) {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) fail('its "activity" is not an object.');
+    var version = data.version === undefined ? 1 : data.version;
+    if (version !== 1) {
+      fail(typeof version === 'number' && version > 1
+        ? 'its reading activity was saved by a newer version of the course (activity format ' + version + ').'
+        : 'its activity "version" is not 1.');
+    }
+    var notebooks = data.notebooks;
+    if (!notebooks || typeof notebooks !== 'object' || Array.isArray(notebooks)) {
+      fail('its "activity" has no "notebooks" object.');
+    }
+    Object.keys(notebooks).forEach(function (path) {
+      var r = notebooks[path], where = 'the activity of "' + path + '"';
+      if (!r || typeof r !== 'object' || Array.isArray(r)) fail(where + ' is not a record.');
+      if (!isCount(r.opens)) fail(where + ': "opens" must be a whole number.');
+      ['first', 'last', 'ran_to_end'].forEach(function (k) {
+        if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string') fail(where + ': "' + k + '" must be a date.');
+      });
+    });
+    return {version: 1, notebooks: notebooks};
+  }
+
+  /* Record by record, as the course bar merges an imported zip (notebook.js): the earliest
+   * first visit and run to the end, the latest visit, the most opens. Nothing is taken back
+   * (a newer local record keeps its newer dates and larger count) and importing the same file
+   * twice changes nothing. */
+  function mergeActivityRecords(a, b) {
+    a = a || {}; b = b || {};
+    var pick = function (x, y, later) {
+      var v = [x, y].filter(function (t) { return typeof t === 'string' && t; }).sort();
+      return v.length ? (later ? v[v.length - 1] : v[0]) : null;
+    };
+    return {first: pick(a.first, b.first, false), last: pick(a.last, b.last, true),
+      opens: Math.max(+a.opens || 0, +b.opens || 0), ran_to_end: pick(a.ran_to_end, b.ran_to_end, false)};
+  }
+
+  function mergeActivity(a, b) {
+    var out = {};
+    Object.keys(a.notebooks).forEach(function (p) { out[p] = a.notebooks[p]; });
+    Object.keys(b.notebooks).forEach(function (p) { out[p] = mergeActivityRecords(out[p], b.notebooks[p]); });
+    return {version: 1, notebooks: out};
+  }
+
+  /* The exported file. Export format 2 (this version): the exercise records exactly as
+   * progress.json holds them (top-level "version": 1, "exercises"), plus "export": 2 and
+   * "activity" (activity.json's own {"version": 1, "notebooks"}). Format 1 (older exports,
+   * and progress.json itself) has no "export" key and no activity: it still imports. Readers
+   * that know only format 1 (an older home page, mfml.exercises.import_progress) import the
+   * exercises of a format 2 file and ignore the rest. */
+  var EXPORT_FORMAT = 2;
+  function parseExport(data) {
+    var format = data && typeof data === 'object' && data.export !== undefined ? data.export : 1;
+    if (!Number.isInteger(format) || format < 1) fail('its "export" format is not a whole number.');
+    if (format > EXPORT_FORMAT) fail('it was saved by a newer version of the course (export format ' + format + ').');
+    var progress = validate(data);
+    var activity = data.activity === undefined || data.activity === null
+      ? null : validateActivity(data.activity);
+    return {format: format, progress: progress, activity: activity};
   }
 
   // ---------------------------------------------------------------- showing progress
@@ -355,6 +437,7 @@
   }
 
   function showWork(work) {
+    currentWork = work;
     var records = work.activity.notebooks;
     var copyOf = {};
     work.copies.forEach(function (c) { copyOf[c.path.slice(FOLDER.length + 1)] = c; });
@@ -448,6 +531,7 @@
 
   var storageOk = storageAvailable();
   var current = emptyProgress();
+  var currentWork = {activity: emptyActivity(), copies: []};
 
   async function refresh() {
     if (!storageOk) { show(current); document.body.dataset.progress = 'unavailable'; return; }
@@ -487,11 +571,13 @@
   function stamp() { return new Date().toISOString().slice(0, 10); }
 
   async function exportProgress() {
-    var data = current;
+    var data = current, activity = currentWork.activity;
     if (storageOk) {
       try { data = (await readProgress()).data; } catch (e) { /* export what is shown */ }
+      try { activity = (await readWork()).activity; } catch (e) { /* export what is shown */ }
     }
-    var text = JSON.stringify(sortKeys(data), null, 1) + '\n';
+    var text = JSON.stringify(sortKeys({version: 1, exercises: data.exercises, export: EXPORT_FORMAT,
+      activity: activity}), null, 1) + '\n';
     var blob = new Blob([text], {type: 'application/json'});
     var url = URL.createObjectURL(blob);
     var a = document.createElement('a');
@@ -501,11 +587,13 @@
     a.click();
     a.remove();
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-    var n = Object.keys(data.exercises).length;
-    say('progress-message', n
-      ? 'Saved ' + a.download + ' (' + n + ' exercise' + (n === 1 ? '' : 's') + ').'
-      : 'Saved ' + a.download + ', but it is empty: no exercise has been checked in this browser yet.',
-      n ? 'ok' : 'warn');
+    var n = Object.keys(data.exercises).length, m = Object.keys(activity.notebooks).length;
+    say('progress-message', n || m
+      ? 'Saved ' + a.download + ' (' + n + ' exercise' + (n === 1 ? '' : 's') + ', ' + m +
+        ' notebook' + (m === 1 ? '' : 's') + ' opened).'
+      : 'Saved ' + a.download + ', but it is empty: no exercise has been checked and no ' +
+        'notebook opened in this browser yet.',
+      n || m ? 'ok' : 'warn');
   }
 
   async function importProgress(file) {
@@ -513,7 +601,7 @@
     try {
       var text = await file.text();
       try { incoming = JSON.parse(text); } catch (e) { fail('it is not valid JSON.'); }
-      incoming = validate(incoming);
+      incoming = parseExport(incoming);
     } catch (error) {
       say('progress-message', 'Could not import "' + file.name + '": ' +
           (error.invalid ? error.message : String(error)) + ' Your progress is unchanged.', 'error');
@@ -525,13 +613,19 @@
     }
     try {
       var stored = (await readProgress()).data;
-      var merged = mergeProgress(stored, incoming);
+      var merged = mergeProgress(stored, incoming.progress);
       await writeProgress(merged);
+      if (incoming.activity) await mergeStoredActivity(incoming.activity);
       current = (await readProgress()).data;
       show(current);
-      var n = Object.keys(incoming.exercises).length;
+      try { showWork(await readWork()); } catch (e) { /* the exercises still show */ }
+      var n = Object.keys(incoming.progress.exercises).length;
+      var m = incoming.activity ? Object.keys(incoming.activity.notebooks).length : 0;
       say('progress-message', 'Imported "' + file.name + '": ' + n + ' exercise' + (n === 1 ? '' : 's') +
-          ' merged into your progress (the better result of each was kept).', 'ok');
+          (incoming.activity ? ' and the reading of ' + m + ' notebook' + (m === 1 ? '' : 's') : '') +
+          ' merged into your progress (the better result of each was kept' +
+          (incoming.activity ? '; for reading, the earliest first visit, the latest visit and the most opens' : '') +
+          ').', 'ok');
     } catch (error) {
       say('progress-message', 'Could not import "' + file.name + '": ' + (error.message || error) +
           '. Your progress is unchanged.', 'error');

@@ -360,6 +360,23 @@ def activity_of(page, path: str, key: str, timeout_s: float = 120) -> dict:
         page.wait_for_timeout(1000)
 
 
+def export_progress(page) -> dict:
+    with page.expect_download() as download:
+        page.click("#export-progress")
+    return json.loads(Path(download.value.path()).read_text())
+
+
+def import_progress(page, name: str, data: dict) -> None:
+    """Import `data` as the file `name`; waits for the message that names it."""
+    buffer = json.dumps(data).encode()
+    page.set_input_files(
+        "#import-progress", files=[{"name": name, "mimeType": "application/json", "buffer": buffer}]
+    )
+    page.wait_for_function(
+        "n => document.getElementById('progress-message').textContent.includes(n)", arg=name
+    )
+
+
 @pytest.mark.browser
 def test_continue_your_copies_and_reading_progress(page, base_url, site):
     """A chapter opened and run to the end, a lab opened, a copy made: the home page says where
@@ -421,6 +438,36 @@ def test_continue_your_copies_and_reading_progress(page, base_url, site):
     assert "run to the end" in page.inner_text("#activity-summary")
     # the exercise meters are still there, beside it
     assert percent(page, f'[data-week-progress="{short["week"]}"]') == 0
+
+    # "Export my progress" carries the reading too (export format 2), and "Import" merges it
+    # back: a record only in the file is added, a newer local record keeps its dates and count
+    local = export_progress(page)["activity"]["notebooks"]
+    assert local[short["path"]]["ran_to_end"] and local[lab["path"]]["opens"] >= 1
+    unread = next(c for c in data["chapters"] if c["path"] not in local)
+    older = {"first": "2020-01-01T00:00:00Z", "last": "2020-01-02T00:00:00Z", "opens": 1}
+    elsewhere = {"first": "2020-01-03T00:00:00Z", "last": "2020-01-03T00:00:00Z", "opens": 3}
+    activity = {"version": 1, "notebooks": {short["path"]: older, unread["path"]: elsewhere}}
+    import_progress(
+        page, "reading.json", {"version": 1, "exercises": {}, "export": 2, "activity": activity}
+    )
+    assert "reading of 2 notebooks" in page.inner_text("#progress-message")
+    assert marks(unread["path"]) == ["opened"] and marks(short["path"]) == ["ran"]
+    assert "(your copy)" in page.inner_text("#continue-link")  # still the newest visit
+    merged = export_progress(page)["activity"]["notebooks"]
+    mine = local[short["path"]]
+    assert merged[short["path"]] == {**mine, "first": older["first"]}, merged[short["path"]]
+    assert merged[unread["path"]] == {**elsewhere, "ran_to_end": None}
+    assert merged[lab["path"]] == local[lab["path"]]
+    # an export from before (exercises only, no "export" key) still imports; a newer format
+    # is refused and changes nothing
+    exercise = short["exercises"][0]
+    import_progress(
+        page, "old.json", {"version": 1, "exercises": {exercise: {"status": "correct"}}}
+    )
+    assert percent(page, f'[data-week-progress="{short["week"]}"]') > 0
+    import_progress(page, "future.json", {"version": 1, "exercises": {}, "export": 3})
+    assert "newer version of the course" in page.inner_text("#progress-message")
+    assert export_progress(page)["activity"]["notebooks"] == merged
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "home-1280x800.png"))
