@@ -16,8 +16,8 @@
  *   falls back to memory storage (jupyter-lite.json: enableMemoryStorage, storage drivers).
  * - A course notebook whose copy exists offers "Open my copy (saved ...)" instead; Ctrl+S on a
  *   course notebook offers the copy instead of JupyterLab's "read-only, use Save as" toast,
- *   and so do every other save command (File > Save, Save As..., Save All, Duplicate, the
- *   toolbar's save button, Ctrl+Shift+S): the commands are wrapped in the app's registry.
+ *   and so do every other save command (File > Save, Save As..., Save All, Duplicate, Rename,
+ *   the toolbar's save button, Ctrl+Shift+S): the commands are wrapped in the app's registry.
  * - Copies are written and saved without widget views (an ipywidget's output needs the kernel
  *   that made it: reopened, it would say "Loading widget..." for ever); a one-line note takes
  *   its place.
@@ -332,14 +332,14 @@
   }
 
   /* Every other way to save a course notebook: File > Save Notebook, Save Notebook As...,
-   * Save All, Duplicate, the toolbar's "Save and create checkpoint" button, Ctrl+Shift+S.
+   * Save All, Duplicate, Rename, the toolbar's "Save and create checkpoint" button.
    * JupyterLab disables Save (its tooltip says 'use "Save as..." instead'), opens a "Save File
    * As" dialog that writes outside my-work/, or shows "read-only, use Save as" toasts. The
    * commands themselves are wrapped (menus, toolbar buttons and key bindings all execute them
    * through the app's command registry): on a course notebook they are enabled, say what they
    * do, and offer the copy exactly as Ctrl+S does; anywhere else they are JupyterLab's own. */
   var SAVE_COMMANDS = ['docmanager:save', 'docmanager:save-as', 'docmanager:save-all',
-    'application:duplicate'];
+    'application:duplicate', 'application:rename'];
   var SAVE_CAPTION = 'This course notebook is read-only: make your own copy to keep your edits';
 
   function onCourseNotebook() {

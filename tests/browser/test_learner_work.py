@@ -309,7 +309,7 @@ def test_ctrl_s_offers_the_copy_and_copies_never_say_loading_widget(page, base_u
 
     # and so does every other way to save it: the toolbar's save button (enabled, its tooltip
     # no longer says 'use "Save as..."'), File > Save Notebook, Save Notebook As..., Save All,
-    # Duplicate; never JupyterLab's "Save File As" dialog, a disabled item or a toast
+    # Duplicate, Rename; never JupyterLab's "Save File As" dialog, a disabled item or a toast
     save_button = page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name=save] jp-button")
     assert save_button.get_attribute("disabled") is None
     assert "read-only" in save_button.get_attribute("title")
@@ -317,7 +317,8 @@ def test_ctrl_s_offers_the_copy_and_copies_never_say_loading_widget(page, base_u
     offers_the_copy(page, save_button.click, "Make my copy")
     for command in ("docmanager:save", "docmanager:save-as"):
         offers_the_copy(page, lambda c=command: from_file_menu(page, c), "Make my copy")
-    for command in ("docmanager:save-all", "application:duplicate"):  # the same, run directly
+    # the same, run directly: Save All, Duplicate and Rename (which would write outside my-work/)
+    for command in ("docmanager:save-all", "application:duplicate", "application:rename"):
         offers_the_copy(page, lambda c=command: page.evaluate(EXECUTE, c), "Make my copy")
     offers_the_copy(page, lambda: page.keyboard.press("Control+Shift+s"), "Make my copy")
     offer = page.locator("#mfml-save-offer")
