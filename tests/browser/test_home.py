@@ -68,6 +68,22 @@ def test_home_page_lists_what_course_json_holds(page, base_url, site):
     page.on("pageerror", lambda e: errors.append(str(e)))
     open_home(page, base_url)
     assert data["title"] in page.title()
+    # ux review 18 and 23, re-checked: Tab from Export lands on "Import progress", a real
+    # button with a visible focus ring (the file input is out of the Tab order); smooth
+    # scrolling only for those who did not ask for reduced motion; served from 127.0.0.1, the
+    # embed section says such an address works only on this computer
+    assert page.get_attribute("#import-progress", "tabindex") == "-1"
+    page.focus("#export-progress")
+    page.keyboard.press("Tab")
+    focused = "() => [document.activeElement.id, document.activeElement.tagName,"
+    focused += " getComputedStyle(document.activeElement).outlineStyle]"
+    assert page.evaluate(focused) == ["import-label", "BUTTON", "solid"]
+    scroll = "() => getComputedStyle(document.documentElement).scrollBehavior"
+    assert page.evaluate(scroll) == "smooth"
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(scroll) == "auto"
+    page.emulate_media(reduced_motion="no-preference")
+    assert "works only here" in page.inner_text("#embed-local")
 
     for key in ("chapters", "labs", "exercises"):
         assert shown(page, f'[data-count="{key}"]') == [str(data["counts"][key])]

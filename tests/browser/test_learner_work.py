@@ -113,6 +113,11 @@ def test_copy_update_reset_download_import(page, context, browser, base_url, sit
     page.on("dialog", lambda dialog: dialog.accept())  # "Replace your copy...?" and the like
     version = json.loads((site / "course.json").read_text())["version"]
     course_nb = json.loads((site / "files" / COURSE).read_text())
+    missing = []  # ux review 21: the notebook page links its favicon, so no 404 for it
+    page.on(
+        "response",
+        lambda r: missing.append(r.url) if "favicon" in r.url and r.status >= 400 else None,
+    )
 
     # 1. the course notebook is read-only, and says so once: in the course bar (JupyterLab's
     #    own pill and trust button are hidden, ux review defect 21)
@@ -123,6 +128,7 @@ def test_copy_update_reset_download_import(page, context, browser, base_url, sit
     assert page.locator(".jp-NotebookTrustedStatus").filter(visible=True).count() == 0
     assert page.locator("#mfml-storage-banner").count() == 0  # a top-level page keeps work
     page.screenshot(path=str(_artifact("learner-course-notebook.png")))
+    assert not missing, missing
 
     # 2. make my copy: it opens, is writable, records where and what it came from
     page.click("#mfml-make-copy")
@@ -253,6 +259,9 @@ def test_copy_update_reset_download_import(page, context, browser, base_url, sit
         assert set(progress["exercises"]) == {"1.1", "1.2"}
         assert progress["exercises"]["1.1"]["status"] == "correct"
         other.set_viewport_size({"width": 390, "height": 844})
+        # ux review 23: on a phone the bar's buttons still say what they download and import
+        assert other.inner_text("#mfml-download") == "Download work"
+        assert other.inner_text("#mfml-import") == "Import work"
         other.screenshot(path=str(_artifact("learner-import-phone.png")))
     finally:
         fresh.close()
