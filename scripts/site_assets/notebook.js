@@ -344,8 +344,22 @@
 
   function onCourseNotebook() {
     var a = app(), widget = a && a.shell && a.shell.currentWidget;
-    var path = widget && widget.context ? widget.context.path : state.path;
-    return isCourse(path);
+    return !!(widget && widget.context) && isCourse(widget.context.path);
+  }
+
+  // Save All from a course notebook (JupyterLab's full view can hold several documents): the
+  // learner's own writable ones are still saved; the course notebook gets the offer.
+  function saveWritableOthers() {
+    var a = app(), seen = {};
+    if (!a || !a.shell || !a.shell.widgets) return;
+    for (var widget of a.shell.widgets('main')) {
+      var context = widget && widget.context;
+      if (!context || seen[context.path] || isCourse(context.path)) continue;
+      seen[context.path] = true;
+      if (context.contentsModel && context.contentsModel.writable && context.model.dirty) {
+        context.save().catch(function () { return null; });
+      }
+    }
   }
 
   function guardSaveCommands(tries) {
@@ -361,6 +375,9 @@
       var execute = command.execute, isEnabled = command.isEnabled, caption = command.caption;
       command.execute = function (args) {
         if (!onCourseNotebook()) return execute.call(this, args);
+        if (id === 'docmanager:save-all') {
+          try { saveWritableOthers(); } catch (e) { /* the offer still shows */ }
+        }
         return offerCopy();
       };
       command.isEnabled = function (args) {
