@@ -163,7 +163,12 @@ def table(report: dict) -> str:
 
 
 def stock_pyodide(course_pyodide: Path, dest: Path, cache: Path) -> None:
-    """The course's Pyodide folder with every official file put back as Pyodide ships it."""
+    """The course's Pyodide folder with every official file put back as Pyodide ships it.
+
+    The kernel's own wheels leave the lock too (stock JupyterLite installs them one by one
+    with piplite from the kernel extension's pypi/ folder); mfml stays, as the measured
+    notebooks import it."""
+    import course_wheels
     import pyodide_dist
 
     shutil.copytree(course_pyodide, dest)
@@ -172,10 +177,14 @@ def stock_pyodide(course_pyodide: Path, dest: Path, cache: Path) -> None:
         (dest / name).write_bytes(data)
     lock_path = dest / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text())
+    for name in course_wheels.KERNEL:
+        entry = lock["packages"].pop(name, None)
+        if entry is not None:
+            (dest / entry["file_name"]).unlink(missing_ok=True)
     for name, entry in lock["packages"].items():
         original = official["packages"].get(name)
         if original is None or entry["sha256"] == original["sha256"]:
-            continue  # a course wheel, or already the official bytes
+            continue  # mfml, or already the official bytes
         wheel = cache / "wheels" / original["file_name"]
         if not wheel.exists() or pyodide_dist.sha256_of(wheel.read_bytes()) != original["sha256"]:
             raise SystemExit(f"bench: no official copy of {original['file_name']} in {cache}")
