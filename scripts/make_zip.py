@@ -75,7 +75,8 @@ PACKED = "packed"  # beside site/ in the zip; serve.py's PACKED_FOLDER
 PYODIDE = Path("static") / "pyodide"
 LOCK = PYODIDE / "pyodide-lock.json"
 # Bump when the archives would differ for the same inputs (it is part of the cache key).
-PACK_RECIPE = "2"
+PACK_RECIPE = "3"
+PACKED_MTIME = 315532800  # 1980-01-01, as the earliest zip date
 
 
 def packed_groups(site: Path) -> dict[str, list[Path]]:
@@ -103,9 +104,7 @@ def stored(archive: bytes) -> bytes:
     return out.getvalue()
 
 
-def pack(
-    site: Path, name: str, files: list[Path], cache: Path, mtime: int
-) -> tuple[Path, dict[str, str]]:
+def pack(site: Path, name: str, files: list[Path], cache: Path) -> tuple[Path, dict[str, str]]:
     """`name`.tar.xz of the files (paths relative to site/), from the cache when it has it.
 
     Only Pyodide's archives are re-stored (the lock is rewritten for them); piplite's copies
@@ -115,7 +114,7 @@ def pack(
     key_source = [
         (p.relative_to(site).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files
     ]
-    key = hashlib.sha256(json.dumps([PACK_RECIPE, mtime, key_source]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([PACK_RECIPE, key_source]).encode()).hexdigest()
     archive, hashes = cache / f"{name}-{key[:24]}.tar.xz", cache / f"{name}-{key[:24]}.json"
     if archive.exists() and hashes.exists():
         return archive, json.loads(hashes.read_text())
@@ -132,7 +131,9 @@ def pack(
                 data = stored(data)
                 restored[path.name] = hashlib.sha256(data).hexdigest()
             info = tarfile.TarInfo(path.relative_to(site).as_posix())
-            info.size, info.mtime, info.mode = len(data), mtime, 0o644
+            # a fixed date, not the commit's: the archive is cached across commits, and the
+            # server validates by content anyway
+            info.size, info.mtime, info.mode = len(data), PACKED_MTIME, 0o644
             tar.addfile(info, io.BytesIO(data))
     partial.rename(archive)
     hashes.write_text(json.dumps(restored, indent=1, sort_keys=True))
@@ -171,10 +172,9 @@ def main(argv: list[str] | None = None) -> int:
 
     download = site / DOWNLOAD
     zip_path.unlink(missing_ok=True)
-    mtime = int(time.mktime(stamp + (0, 0, -1)))
     packed, restored = {}, {}
     for name, files in packed_groups(site).items():
-        packed[name], hashes = pack(site, name, files, args.build_dir / "cache" / "offline", mtime)
+        packed[name], hashes = pack(site, name, files, args.build_dir / "cache" / "offline")
         restored.update(hashes)
     in_archives = {p for files in packed_groups(site).values() for p in files}
     with zipfile.ZipFile(zip_path, "w") as archive:
