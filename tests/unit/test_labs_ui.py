@@ -396,14 +396,44 @@ def _sampled(path, per=60):
     return np.concatenate([a + t * (b - a) for a, b in zip(path[:-1], path[1:], strict=True)])
 
 
+SCALES = {"desktop": 355 / 8, "phone": 263 / 8}  # pixels per unit: the plot's 8 units
+
+
+def _label_box_size():
+    """The measured box of "Ae₁"/"Ae₂" at 14 px: the wider text and the 14 px line box."""
+    measured = [_text_box(t) for t in ("Ae₁", "Ae₂")]
+    return max(w for w, _ in measured), 14.0 * 1.1
+
+
+def _lab04_overlaps(M, box, scale, *, other_marks=True):
+    """What the labels of the drawn matrix M cover at `scale` px per unit: "labels" when the
+    two boxes meet, "Ae1 on arrow 2" and so on for an arrow, the F or the square."""
+    lab4 = labs.lab04
+    M = np.asarray(M, dtype=float)
+    heads = M.T
+    b1, b2 = _label_boxes(heads, lab4.label_offsets(heads), scale, box)
+    found = []
+    if not (b1[1] <= b2[0] or b2[1] <= b1[0] or b1[3] <= b2[2] or b2[3] <= b1[2]):
+        found.append("labels")
+    if not other_marks:
+        return found
+    ax, ay = ui.arrow_paths(np.zeros((2, 2)), heads, head=0.25)
+    things = {f"arrow {i + 1}": np.column_stack([ax[i], ay[i]]) for i in range(2)}
+    things["F"] = lab4.transform(M, lab4.F_SHAPE)
+    things["square"] = lab4.transform(M, lab4.UNIT_SQUARE)
+    for name, thing in things.items():
+        pts = _sampled(thing) * [scale, -scale]
+        found += [f"Ae{j + 1} on {name}" for j, b in enumerate((b1, b2)) if _inside(pts, b)]
+    return found
+
+
 def test_lab04_labels_overlap_nothing_in_any_step_state_or_preset():
     """ "Ae₂" sat on the F (default), on Ae₁ (singular: both heads at (1, 1)) and on the
     arrows (reflect, rotate). At desktop (355 px for 8 units) and phone (263 px) size, each
     label's box (measured text size) stays clear of the other label, of both arrows, of the
     F and of the square."""
     lab4 = labs.lab04
-    measured = [_text_box(t) for t in ("Ae₁", "Ae₂")]
-    box = (max(w for w, _ in measured), 14.0 * 1.1)  # the line box of 14 px text
+    box = _label_box_size()
     assert box[0] <= lab4.LABEL_SIZE[0] and box[1] <= lab4.LABEL_SIZE[1]
     lab = lab4.build()
     states = {"default": lab.values["A"].copy()}
@@ -413,26 +443,46 @@ def test_lab04_labels_overlap_nothing_in_any_step_state_or_preset():
     for name, A in lab4.PRESETS.items():
         states[f"preset {name}"] = np.array(A)
     for where, A in states.items():
-        heads = A.T
-        offsets = lab4.label_offsets(heads)
-        for scale in (355 / 8, 263 / 8):
-            b1, b2 = _label_boxes(heads, offsets, scale, box)
-            assert b1[1] <= b2[0] or b2[1] <= b1[0] or b1[3] <= b2[2] or b2[3] <= b1[2], where
-            ax, ay = ui.arrow_paths(np.zeros((2, 2)), heads, head=0.25)
-            things = [np.column_stack([ax[i], ay[i]]) for i in range(2)]
-            things += [lab4.transform(A, lab4.F_SHAPE), lab4.transform(A, lab4.UNIT_SQUARE)]
-            for thing in things:
-                pts = _sampled(thing) * [scale, -scale]
-                assert not _inside(pts, b1) and not _inside(pts, b2), (where, scale)
+        for size, scale in SCALES.items():
+            assert _lab04_overlaps(A, box, scale) == [], (where, size)
     lab.controls["preset singular"].click()  # what the figure draws follows label_offsets
     assert lab.marks["label Ae1"].x_offset == lab.values["labels"][0, 0]
     assert lab.marks["label Ae2"].y_offset == lab.values["labels"][1, 1]
 
 
-def test_lab04_labels_never_overlap_each_other():
-    rng = np.random.default_rng(4)
-    box = (28.0, 16.0)
-    for A in np.round(rng.uniform(-3, 3, (400, 2, 2)), 1):
-        heads = A.T
-        b1, b2 = _label_boxes(heads, labs.lab04.label_offsets(heads), 263 / 8, box)
-        assert b1[1] <= b2[0] or b2[1] <= b1[0] or b1[3] <= b2[2] or b2[3] <= b1[2], A
+def _slider_matrices(rng, n, near_parallel):
+    """n matrices of slider values (entries in [-3, 3] by 0.1); with near_parallel, the second
+    column is the first one turned by at most 0.2 rad (either way) and scaled by 0.2 to 1.5,
+    so half of them have det < 0 and most fall in label_offsets' (nearly) parallel branch."""
+    if not near_parallel:
+        return np.round(rng.uniform(-3, 3, (n, 2, 2)), 1)
+    out = []
+    while len(out) < n:
+        u = rng.uniform(-3, 3, 2)
+        angle, length = rng.uniform(-0.2, 0.2), rng.uniform(0.2, 1.5)
+        turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        v = length * turn @ u
+        if np.all(np.abs(v) <= 3):
+            out.append(np.round(np.column_stack([u, v]), 1))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("near_parallel", [False, True], ids=["random", "near-parallel"])
+def test_lab04_labels_overlap_nothing_for_any_matrix_at_any_t(near_parallel):
+    """Review finding 1: for nearly parallel columns with det < 0, Ae₁ went to the right of
+    its arrow and Ae₂ to the left, i.e. towards each other (label on label, label on the
+    other arrow, the F, the square). Sweep matrices of slider values, drawn at t = 1, 0.5 and
+    0 (M = (1 − t)I + tA, what the figure shows), at desktop and phone scale; the review's
+    two examples included."""
+    box = _label_box_size()
+    rng = np.random.default_rng(15)
+    matrices = list(_slider_matrices(rng, 250, near_parallel))
+    if near_parallel:
+        matrices += [np.array([[2.2, 2.5], [-0.1, -0.6]]), np.array([[-2.8, -2.3], [1.0, 0.9]])]
+        dets = np.linalg.det(np.array(matrices))
+        assert (dets < 0).sum() > 80 and (dets > 0).sum() > 80  # both orientations swept
+    for A in matrices:
+        for t in (1.0, 0.5, 0.0):
+            M = labs.lab04.morph(A, t)
+            for size, scale in SCALES.items():
+                assert _lab04_overlaps(M, box, scale) == [], (A.tolist(), t, size)

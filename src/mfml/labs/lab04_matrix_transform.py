@@ -90,20 +90,25 @@ def label_offsets(heads, size=LABEL_SIZE, gap: float = LABEL_GAP) -> np.ndarray:
     label or the square between the arrows.
 
     Each label moves away from the other vector: along û − v̂ (û, v̂ the unit directions of
-    its own and the other arrow), which points out of the angle between them. For parallel
-    arrows (a singular A, heads possibly on one point) Ae₁ goes to the right of its direction
-    and Ae₂ to the left, so they sit on opposite sides of the line. The distance puts the
-    label's whole box `gap` pixels beyond the head in that direction.
+    its own and the other arrow), which points out of the angle between them. For (nearly)
+    parallel arrows each label goes square to its own arrow, on the side away from the other
+    one: the sign of the cross product Ae₁ × Ae₂ (the determinant of the drawn matrix) says
+    which side that is (Ae₂ left of Ae₁ when it is positive, right when negative). For exactly
+    parallel arrows (a singular A, heads possibly on one point) Ae₁ goes to the right of its
+    direction and Ae₂ to the left, so they sit on opposite sides of the line. The distance puts
+    the label's whole box `gap` pixels beyond the head in that direction.
     """
     heads = np.asarray(heads, dtype=float)
     length = np.hypot(heads[:, 0], heads[:, 1])
     unit = np.where(length[:, None] > 1e-9, heads / np.maximum(length, 1e-300)[:, None], np.eye(2))
     out = np.empty((2, 2))
     half_w, half_h = size[0] / 2, size[1] / 2
-    for i, sign in ((0, -1.0), (1, 1.0)):
+    cross = float(unit[0, 0] * unit[1, 1] - unit[0, 1] * unit[1, 0])  # sin of the angle 1 -> 2
+    away = -1.0 if cross >= 0 else 1.0  # Ae₁'s side: right (-1) when Ae₂ is to its left
+    for i, sign in ((0, away), (1, -away)):
         d = unit[i] - unit[1 - i]
         norm = float(np.hypot(*d))
-        if norm < 0.2:  # (nearly) the same direction: to opposite sides of the line
+        if norm < 0.2:  # (nearly) the same direction: each to its side away from the other
             d = sign * np.array([-unit[i, 1], unit[i, 0]])
         else:
             d = d / norm
