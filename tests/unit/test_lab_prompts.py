@@ -509,16 +509,32 @@ def test_lab08_prompts():
     assert lab.values["secant"][0, 1] == lab.values["secant"][1, 1]
 
     # 4. central: the model's best steps are about 2e-8 and 1e-5; at h = 1e-5 the central
-    #    error is about 1e-11, a thousand times below the forward error at its best step.
+    #    error is 1.1e-11, hundreds of times below the forward error at its best step: 1.0e-8
+    #    (about 900 times) at the slider's 2.0e-8 (10^-7.7 = 1.995e-8, as x + h shows), 3.0e-9
+    #    (about 270 times) at 2e-8 typed into the readout (a log slider keeps a typed value).
     ctl["scheme"].value = "central"
     best = lab.values["best_step"]
     assert 1.5e-8 < best["forward"] < 3e-8 and 0.8e-5 < best["central"] < 1.5e-5
     assert "forward ≈ 2e-08, central ≈ 1e-05" in text(lab)
-    fwd_best = errors(-7.7)[0]  # the slider's value nearest 2e-8
     cen = errors(-5)[1]
-    assert 5e-9 < fwd_best < 2e-8 and 5e-12 < cen < 2e-11
-    assert fwd_best / cen > 300
+    assert "central: 0.540302305856999, error 1.1e-11\n" in text(lab)
     assert lab.values["regime"] == "balanced"  # 1e-5 is the central scheme's best step
+    on_slider = errors(-7.7)[0]  # the slider's value nearest 2e-8
+    assert h.readout_format == ".1e" and f"{h.value:.1e}" == "2.0e-08"
+    assert "x + h = 1.000000019952623\n" in text(lab) and "error 1.0e-08\n" in text(lab)
+    assert round(on_slider / cen, -2) == 900
+    h.value = 2e-8  # typed
+    assert h.value == 2e-8 and "x + h = 1.00000002\n" in text(lab)
+    typed = lab.values["forward_error"]
+    assert f"{typed:.1e}" == "3.0e-09" and "error 3.0e-09\n" in text(lab)
+    assert round(typed / cen, -1) == 270
+    page = step_text(lab08, 4)  # the page states these numbers, as measured here
+    for value in (cen, on_slider, typed):
+        mantissa, exponent = f"{value:.1e}".split("e")
+        assert f"${mantissa} \\times 10^{{{int(exponent)}}}$" in page, value
+    assert f"about {round(on_slider / cen, -2):.0f} times" in page
+    assert f"about {round(typed / cen, -1):.0f} times" in page
+    assert "thousand" not in page
 
     # 5. x³ − 2x at x = 1: the central error is exactly h², a line of slope 2.
     ctl["f"].value = "x³ − 2x"
@@ -680,15 +696,26 @@ def test_lab10_prompts():
 LABS = (lab01, lab02, lab03, lab04, lab05, lab06, lab07, lab08, lab09, lab10)
 
 
-def try_this_steps(module) -> int:
-    """The number of numbered steps under "## Try this" in the lab's page."""
+def try_this_section(module) -> str:
+    """The "## Try this" section of the lab's page (labs/labNN-*.md)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     number = module.__name__.rsplit(".", 1)[1][3:5]
     (page,) = (root / "labs").glob(f"lab{number}-*.md")
-    section = page.read_text().split("## Try this", 1)[1].split("\n## ", 1)[0]
-    return len(re.findall(r"^\d+\. ", section, flags=re.M))
+    return page.read_text().split("## Try this", 1)[1].split("\n## ", 1)[0]
+
+
+def try_this_steps(module) -> int:
+    """The number of numbered steps under "## Try this" in the lab's page."""
+    return len(re.findall(r"^\d+\. ", try_this_section(module), flags=re.M))
+
+
+def step_text(module, n: int) -> str:
+    """The text of step n of the lab's "Try this", on one line (spaces collapsed)."""
+    steps = re.split(r"^(\d+)\. ", try_this_section(module), flags=re.M)
+    by_number = dict(zip(steps[1::2], steps[2::2], strict=True))
+    return " ".join(by_number[str(n)].split())
 
 
 @pytest.mark.parametrize("module", LABS, ids=lambda m: m.__name__.rsplit(".", 1)[1][:5])
@@ -876,6 +903,30 @@ def test_d3_format_matches_the_slider_readouts():
         (2.0, ".2f", "2.00"),
         (0.2, ".3f", "0.200"),
         (300, "d", "300"),
+        # negatives carry d3's minus sign U+2212, not "-"
+        (-0.5, ".2f", "\u22120.50"),
+        (-2.0, ".3g", "\u22122.00"),
+        (-1e-9, ".1e", "\u22121.0e-9"),
+        (-3, "d", "\u22123"),
+        # a value that rounds to zero has no sign; zero itself
+        (-0.001, ".2f", "0.00"),
+        (-0.0, ".2f", "0.00"),
+        (-4e-7, ".1f", "0.0"),
+        (-0.4, "d", "0"),
+        (0.0, ".3g", "0.00"),
+        (0.0, ".1e", "0.0e+0"),
+        # exact ties round away from zero (JavaScript), not to even (Python's format)
+        (0.125, ".2f", "0.13"),
+        (-0.125, ".2f", "\u22120.13"),
+        (2.5, ".0f", "3"),
+        (2.5, "d", "3"),
+        (-2.5, "d", "\u22123"),
+        (0.25, ".1e", "2.5e-1"),
+        (0.125, ".2g", "0.13"),
+        (999.5, ".3g", "1.00e+3"),
+        # not ties: the float is below the decimal halfway point (9.99499..., 1.00000005e-7)
+        (9.995, ".3g", "9.99"),
+        (1.00000005e-7, ".1e", "1.0e-7"),
     ]
     for value, spec, shown in cases:
         assert d3(value, spec) == shown, (value, spec)
@@ -907,8 +958,33 @@ def test_step_tooltips_use_the_visible_labels_and_readouts(module):
                 assert f"{control.description} = {shown}" in tip, (tip, name)
             if name != control.description:
                 assert f"{name} =" not in tip.replace(f"{control.description} =", ""), tip
-    if module is lab09:
-        assert lab.controls["step 3"].tooltip.endswith("then learning rate η = 0.251")
+    for n, tip in LITERAL_TOOLTIPS.get(module, {}).items():
+        assert lab.controls[f"step {n}"].tooltip == tip
+
+
+START = "Try this, step {}: start again from the lab's first state"
+# A few tooltips written out in full, as the learner (and a screen reader) gets them: the
+# labels and readouts of the page, d3's minus sign, no code names.
+LITERAL_TOOLTIPS = {
+    lab01: {
+        3: START.format(3) + ", then function f = log x (logarithm); "
+        "tick “−b: mirror left–right, about the line x = h”",
+    },
+    lab02: {3: START.format(3) + " (this step sets nothing else)"},
+    lab04: {
+        2: START.format(2) + ", then press “identity”; b (row 1, col 2) = 1.00; "
+        "c (row 2, col 1) = 1.00",
+    },
+    lab06: {
+        7: START.format(7) + ", then a (row 1, col 1) = 1.50; b (row 1, col 2) = 0.50; "
+        "c (row 2, col 1) = \u22120.50; d (row 2, col 2) = 0.50",
+    },
+    lab08: {2: START.format(2) + ", then step h = 1.0e-8"},
+    lab09: {
+        3: START.format(3) + ", then learning rate η = 0.251",
+        4: START.format(4) + ", then loss f = Rosenbrock; steps = 300",
+    },
+}
 
 
 def test_the_pages_say_which_step_buttons_only_start_again():

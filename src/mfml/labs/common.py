@@ -6,8 +6,10 @@ knows about a particular lab.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 
 import bqplot as bq
 import ipywidgets as widgets
@@ -312,28 +314,54 @@ def slider_values(*sliders) -> np.ndarray:
 SLIDER_HINT = "arrow keys move it when focused; click its number to type a value"
 
 
+def _round_half_up(value: float, digits: int) -> Decimal:
+    """|value| rounded to `digits` decimals as JavaScript's toFixed/toPrecision/toExponential
+    round: on the float's exact binary value, a tie going to the larger digit (Python's format
+    rounds a tie to even: f"{0.125:.2f}" is "0.12", (0.125).toFixed(2) is "0.13")."""
+    return Decimal(abs(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _significant(value: float, p: int) -> tuple[Decimal, int]:
+    """|value| rounded half up to p significant digits, as a mantissa in [1, 10) with p - 1
+    decimals, and its exponent (0.0 gives 0 and 0)."""
+    if value == 0:
+        return Decimal(0).quantize(Decimal(1).scaleb(1 - p)), 0
+    exponent = Decimal(abs(value)).adjusted()
+    exact = Decimal(abs(value)).scaleb(-exponent)  # the exact mantissa, not re-rounded to float
+    mantissa = exact.quantize(Decimal(1).scaleb(1 - p), rounding=ROUND_HALF_UP)
+    if mantissa >= 10:  # 9.995 -> 10.0: one more digit before the point
+        exponent += 1
+        mantissa = exact.scaleb(-1).quantize(Decimal(1).scaleb(1 - p), rounding=ROUND_HALF_UP)
+    return mantissa, exponent
+
+
 def d3_format(value: float, spec: str) -> str:
-    """`value` as ipywidgets' d3-format shows a slider's readout for the specs the labs use:
-    ".Nf", "d", ".Ne" (d3 writes 1.0e-8, not 1.0e-08) and ".Ng" (JavaScript's toPrecision:
-    trailing zeros kept, 0.100; exponent form below 1e-6 or at 10**N and above)."""
+    """`value` as ipywidgets' d3-format (version 3) shows a slider's readout, for the specs the
+    labs use: ".Nf", "d", ".Ne" (d3 writes 1.0e-8, not 1.0e-08) and ".Ng" (JavaScript's
+    toPrecision: trailing zeros kept, 0.100; exponent form below 1e-6 or at 10**N and above).
+    As d3 does: a tie rounds away from zero (JavaScript's rounding), a negative value carries
+    the minus sign U+2212 ("−0.50", not "-0.50"), and a value that rounds to zero carries no
+    sign ("0.00" for -0.001)."""
     value = float(value)
     kind, digits = spec[-1], spec[1:-1] if spec.startswith(".") else ""
     if kind == "d":
-        return f"{round(value):d}"
-    if kind == "f":
-        return f"{value:.{int(digits)}f}"
-    if kind == "e":
-        mantissa, exponent = f"{value:.{int(digits)}e}".split("e")
-        return f"{mantissa}e{exponent[0]}{int(exponent[1:])}"
-    if kind == "g":
-        p = max(int(digits or 6), 1)
-        if value == 0:
-            return f"{0:.{p - 1}f}"
-        exponent = int(f"{value:.{p - 1}e}".split("e")[1])
-        if exponent < -6 or exponent >= p:
-            return d3_format(value, f".{p - 1}e")
-        return f"{value:.{max(p - 1 - exponent, 0)}f}"
-    raise ValueError(f"readout format {spec!r} is not one the labs use")
+        body = f"{_round_half_up(value, 0):f}"
+    elif kind == "f":
+        body = f"{_round_half_up(value, int(digits)):f}"
+    elif kind in "eg":
+        p = int(digits) + 1 if kind == "e" else max(int(digits or 6), 1)
+        mantissa, exponent = _significant(value, p)
+        if kind == "e" or exponent < -6 or exponent >= p:
+            sign = "-" if exponent < 0 else "+"
+            body = f"{mantissa:f}e{sign}{abs(exponent)}"
+        else:
+            body = f"{_round_half_up(value, max(p - 1 - exponent, 0)):f}"
+    else:
+        raise ValueError(f"readout format {spec!r} is not one the labs use")
+    negative = value < 0 or math.copysign(1.0, value) < 0
+    if negative and float(body.split("e")[0]) != 0:
+        return "\u2212" + body
+    return body
 
 
 def shown_value(control: widgets.Widget, value) -> str:
