@@ -572,8 +572,11 @@ def test_lab09_prompts():
     assert np.allclose(comp[2:, 0] / comp[1:-1, 0], 0.9, rtol=1e-9)
     assert factors() == [0.9, 0.0]
 
-    # 3. η = 0.25 diverges; β = 0.5 converges again; the limit is 2(1 + β)/L = 0.3.
+    # 3. η = 0.251 (the readout of the slider's 10^-0.6; 0.25 is not on its grid) diverges;
+    #    β = 0.5 converges again; the limit is 2(1 + β)/L = 0.3.
     lr.value = 10**-0.6
+    shown = lab09.ui.shown_value(lr, lr.value)
+    assert shown == "0.251" and f"$\\eta = {shown}$ (its readout" in step_text(lab09, 3)
     assert lab.values["diverged"]
     ctl["momentum"].value = 0.5
     assert not lab.values["diverged"]
