@@ -274,8 +274,9 @@
 
   // ---------------------------------------------------------------- the actions
 
-  async function makeCopy() {
-    var panel = state.panel, source = state.path;
+  async function makeCopy(panel) {
+    if (!isDocument(panel)) panel = state.panel;
+    var source = isDocument(panel) ? panel.context.path : state.path;
     var dest = WORK + '/' + source;
     var dirty = panel && panel.context.model.dirty;
     if (await exists(dest)) {
@@ -338,66 +339,127 @@
    * commands themselves are wrapped (menus, toolbar buttons and key bindings all execute them
    * through the app's command registry): on a course notebook they are enabled, say what they
    * do, and offer the copy exactly as Ctrl+S does; anywhere else they are JupyterLab's own. */
-  var SAVE_COMMANDS = ['docmanager:save', 'docmanager:save-as', 'docmanager:save-all',
-    'application:duplicate', 'application:rename'];
+  // Each entry: the ids of one command. The notebook view (Notebook 7) registers
+  // application:duplicate / application:rename; JupyterLab's full view (lab/index.html)
+  // registers docmanager:duplicate / docmanager:rename instead (File menu and a tab's context
+  // menu; build/schemas/@jupyterlab/docmanager-extension/plugin.json). One of each is enough.
+  var SAVE_COMMANDS = [['docmanager:save'], ['docmanager:save-as'], ['docmanager:save-all'],
+    ['application:duplicate', 'docmanager:duplicate'], ['application:rename', 'docmanager:rename']];
+  var SAVE_IDS = [].concat.apply([], SAVE_COMMANDS);
   var SAVE_CAPTION = 'This course notebook is read-only: make your own copy to keep your edits';
 
-  function onCourseNotebook() {
-    var a = app(), widget = a && a.shell && a.shell.currentWidget;
-    return !!(widget && widget.context) && isCourse(widget.context.path);
+  function isDocument(widget) { return !!(widget && widget.context && widget.context.path); }
+
+  /* The document a command acts on. JupyterLab's docmanager:rename / duplicate act on the
+   * tab last right-clicked (its title holds "Path: ..."), else the current widget (its
+   * contextMenuWidget); every other save command on the current widget. */
+  function commandTarget(id) {
+    var a = app(), shell = a && a.shell;
+    if (!shell) return null;
+    if (/^docmanager:(rename|duplicate)$/.test(id) && a.contextMenuHitTest) {
+      var re = /[Pp]ath:\s?(.*)\n?/;
+      var node = a.contextMenuHitTest(function (n) { return !!(n.title && n.title.match(re)); });
+      var hit = node && node.title.match(re);
+      if (hit && shell.widgets) {
+        for (var widget of shell.widgets('main')) {
+          if (isDocument(widget) && widget.context.path === hit[1]) return widget;
+        }
+      }
+    }
+    return shell.currentWidget || null;
   }
 
-  // Save All from a course notebook (JupyterLab's full view can hold several documents): the
-  // learner's own writable ones are still saved; the course notebook gets the offer.
-  function saveWritableOthers() {
-    var a = app(), seen = {};
-    if (!a || !a.shell || !a.shell.widgets) return;
+  function courseTarget(id) {
+    var widget = commandTarget(id);
+    return isDocument(widget) && isCourse(widget.context.path) ? widget : null;
+  }
+
+  // Open course notebooks (JupyterLab's full view can hold several documents), current first.
+  function openCourseNotebooks() {
+    var a = app(), out = [];
+    if (!a || !a.shell || !a.shell.widgets) return out;
+    var current = a.shell.currentWidget;
+    if (isDocument(current) && isCourse(current.context.path)) out.push(current);
+    for (var widget of a.shell.widgets('main')) {
+      if (isDocument(widget) && isCourse(widget.context.path) && out.indexOf(widget) < 0) {
+        out.push(widget);
+      }
+    }
+    return out;
+  }
+
+  /* Save All while any open document is a course notebook: JupyterLab would save the
+   * writable ones and show its "X is read-only. Use Save as... instead" toast for each course
+   * notebook (whose Save As writes outside my-work/). Save the writable ones here (those with
+   * changes, as JupyterLab does all of them: an unchanged one has nothing to save) and offer
+   * the copy of the first course notebook instead. */
+  function saveWritable() {
+    var a = app(), seen = {}, saves = [];
+    if (!a || !a.shell || !a.shell.widgets) return Promise.resolve([]);
     for (var widget of a.shell.widgets('main')) {
       var context = widget && widget.context;
       if (!context || seen[context.path] || isCourse(context.path)) continue;
       seen[context.path] = true;
-      if (context.contentsModel && context.contentsModel.writable && context.model.dirty) {
-        context.save().catch(function () { return null; });
+      if (context.contentsModel && context.contentsModel.writable) {
+        saves.push(context.save().catch(function () { return null; }));
       }
     }
+    return Promise.all(saves);
   }
 
-  function guardSaveCommands(tries) {
+  /* Wrap one command where it is defined (Lumino's id -> command map); true once wrapped. */
+  function guardCommand(commands, id) {
+    var table = commands && commands._commands;
+    var command = table && typeof table.get === 'function' ? table.get(id) : null;
+    if (!command) return false;
+    if (command.__mfmlGuarded) return true;
+    command.__mfmlGuarded = true;
+    var execute = command.execute, isEnabled = command.isEnabled, caption = command.caption;
+    var target = id === 'docmanager:save-all'
+      ? function () { return openCourseNotebooks()[0] || null; }
+      : function () { return courseTarget(id); };
+    command.execute = function (args) {
+      var course = target();
+      if (!course) return execute.call(this, args);
+      if (id === 'docmanager:save-all') {
+        var done = saveWritable();
+        return offerCopy(course).then(function () { return done; });
+      }
+      return offerCopy(course);
+    };
+    command.isEnabled = function (args) {
+      return !!target() || isEnabled.call(this, args);
+    };
+    command.caption = function (args) {
+      return courseTarget(id) ? SAVE_CAPTION : caption.call(this, args);
+    };
+    commands.notifyCommandChanged(id);
+    return true;
+  }
+
+  /* Wrap the save commands there are now, and any added later (Duplicate and Rename come
+   * with the notebook app's plugins): the registry says when a command is added, so nothing
+   * polls. window.mfmlWork.guarded() lists the wrapped ids. */
+  var guardedIds = [];
+  function guardSaveCommands() {
     var a = app(), commands = a && a.commands;
-    var table = commands && commands._commands; // Lumino's id -> command map
-    if (!table || typeof table.get !== 'function') return;
-    var missing = 0;
-    SAVE_COMMANDS.forEach(function (id) {
-      var command = table.get(id);
-      if (!command) { missing += 1; return; }
-      if (command.__mfmlGuarded) return;
-      command.__mfmlGuarded = true;
-      var execute = command.execute, isEnabled = command.isEnabled, caption = command.caption;
-      command.execute = function (args) {
-        if (!onCourseNotebook()) return execute.call(this, args);
-        if (id === 'docmanager:save-all') {
-          try { saveWritableOthers(); } catch (e) { /* the offer still shows */ }
-        }
-        return offerCopy();
-      };
-      command.isEnabled = function (args) {
-        return onCourseNotebook() || isEnabled.call(this, args);
-      };
-      command.caption = function (args) {
-        return onCourseNotebook() ? SAVE_CAPTION : caption.call(this, args);
-      };
-      commands.notifyCommandChanged(id);
-    });
-    // a plugin that registers its command later (Duplicate comes with the notebook app)
-    if (missing && (tries || 0) < 120) {
-      setTimeout(function () { guardSaveCommands((tries || 0) + 1); }, 500);
+    if (!commands || !commands._commands || commands.__mfmlWatched) return;
+    commands.__mfmlWatched = true;
+    var wrap = function (id) {
+      if (guardCommand(commands, id) && guardedIds.indexOf(id) < 0) guardedIds.push(id);
+    };
+    SAVE_IDS.forEach(wrap);
+    if (commands.commandChanged) {
+      commands.commandChanged.connect(function (_, change) {
+        if (change && change.type === 'added' && SAVE_IDS.indexOf(change.id) >= 0) wrap(change.id);
+      });
     }
   }
 
   function refreshSaveCommands() {
     var a = app();
     if (!a || !a.commands) return;
-    SAVE_COMMANDS.forEach(function (id) {
+    SAVE_IDS.forEach(function (id) {
       if (a.commands.hasCommand(id)) a.commands.notifyCommandChanged(id);
     });
   }
@@ -412,17 +474,23 @@
     return info;
   }
 
-  async function offerCopy() {
-    var path = state.path;
-    var info = copyKnown[path] ? copyKnown[path].info : await lookUpCopy(path);
-    if (state.path !== path) return;
-    if (copyKnown[path]) lookUpCopy(path).catch(function () { return null; });
+  /* The offer for a course notebook (the current one, or `panel`: Save All or a tab's
+   * context menu can act on another tab in JupyterLab's full view). */
+  async function offerCopy(panel) {
+    if (!isDocument(panel)) panel = state.panel;
+    var path = isDocument(panel) ? panel.context.path : state.path;
+    if (!isCourse(path)) return;
+    var known = copyKnown[path], wasCurrent = path === state.path;
+    var info = known ? known.info : await lookUpCopy(path);
+    if (wasCurrent && state.path !== path) return; // the learner moved on meanwhile
+    if (known) lookUpCopy(path).catch(function () { return null; }); // fresh for next time
+    var other = path !== state.path ? basename(path) + ' (another tab) is a read-only course notebook. ' : '';
     var text = info
-      ? 'This course notebook is read-only. You have your own copy (saved ' +
+      ? (other || 'This course notebook is read-only. ') + 'You have your own copy (saved ' +
         when(info.last_modified) + '): keep your edits there. '
-      : 'This course notebook is read-only, so it is not saved. Make your own copy to keep ' +
-        'your edits (what you typed here goes into it). ';
-    say([text, button(info ? 'Open my copy' : 'Make my copy', makeCopy,
+      : (other || 'This course notebook is read-only, so it is not saved. ') + 'Make your own ' +
+        'copy to keep your edits (what you typed ' + (other ? 'there' : 'here') + ' goes into it). ';
+    say([text, button(info ? 'Open my copy' : 'Make my copy', function () { return makeCopy(panel); },
       {'class': 'mfml-bar-button primary', id: 'mfml-save-offer'})], 'info');
     var offer = document.getElementById('mfml-save-offer');
     if (offer) offer.focus();
@@ -439,22 +507,75 @@
   var ACTIVITY = WORK + '/activity.json';
   var activityQueue = Promise.resolve(null);
 
-  function parseActivity(bytes) {
-    try {
-      var data = JSON.parse(utf8dec.decode(bytes));
-      if (data && typeof data.notebooks === 'object' && !Array.isArray(data.notebooks)) {
-        return {version: 1, notebooks: data.notebooks};
+  /* What may be in an activity file (the same rules as home.js's validateActivity): keys are
+   * notebook paths under chapters/, labs/ or exercises/ (or a copy of one under my-work/)
+   * ending in .ipynb; dates are ISO 8601 UTC times (Z or +00:00) between 2000 and a day from
+   * now, so "zzz" or "9999" cannot win every merge for ever; opens is a whole number up to
+   * MAX_OPENS. `strict` (an imported file): anything else refuses the whole file (null).
+   * Not strict (the stored file): a bad record is dropped, a count capped, the rest kept. */
+  var MAX_OPENS = 1e6;
+  var ACTIVITY_KEY = /^(my-work\/)?(chapters|labs|exercises)\/([^/]+\/)*[^/]+\.ipynb$/;
+  function activityKey(key) {
+    return ACTIVITY_KEY.test(key) && key.split('/').every(function (p) {
+      return p !== '..' && p !== '.' && p !== '__proto__';
+    });
+  }
+  function isoUtc(value) {
+    if (typeof value !== 'string' ||
+        !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|\+00:00)$/.test(value)) return false;
+    var t = Date.parse(value);
+    return isFinite(t) && t >= Date.UTC(2000, 0, 1) && t <= Date.now() + 864e5;
+  }
+  function activityRecord(r, strict) {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) return null;
+    var out = {first: null, last: null, opens: 0, ran_to_end: null};
+    for (var k of ['first', 'last', 'ran_to_end']) {
+      if (r[k] === undefined || r[k] === null) continue;
+      if (!isoUtc(r[k])) { if (strict) return null; continue; }
+      out[k] = r[k];
+    }
+    if (r.opens !== undefined && r.opens !== null) {
+      if (!(Number.isInteger(r.opens) && r.opens >= 0 && r.opens <= MAX_OPENS)) {
+        if (strict) return null;
+        out.opens = Number.isFinite(r.opens) && r.opens > 0 ? Math.min(Math.floor(r.opens), MAX_OPENS) : 0;
+      } else {
+        out.opens = r.opens;
       }
-    } catch (e) { /* unreadable: start again */ }
-    return null;
+    }
+    return out;
   }
 
-  async function readActivity() {
+  function parseActivity(bytes, strict) {
+    var data;
+    try { data = JSON.parse(utf8dec.decode(bytes)); } catch (e) { return null; }
+    var notebooks = data && data.notebooks;
+    if (!notebooks || typeof notebooks !== 'object' || Array.isArray(notebooks)) return null;
+    if (strict && data.version !== undefined && data.version !== 1) return null;
+    var out = Object.create(null);
+    var keys = Object.keys(notebooks);
+    for (var i = 0; i < keys.length; i++) {
+      var record = activityKey(keys[i]) ? activityRecord(notebooks[keys[i]], strict) : null;
+      if (record) out[keys[i]] = record;
+      else if (strict) return null;
+    }
+    return {version: 1, notebooks: out};
+  }
+
+  /* {data, stamp}: the stored activity (unreadable or missing: empty) and its last_modified. */
+  async function readActivityModel() {
     try {
       var model = await contents().get(ACTIVITY, {content: true});
-      return parseActivity(modelBytes(model)) || {version: 1, notebooks: {}};
+      return {data: parseActivity(modelBytes(model), false) || {version: 1, notebooks: Object.create(null)},
+        stamp: model.last_modified || null};
     } catch (e) {
-      return {version: 1, notebooks: {}};
+      return {data: {version: 1, notebooks: Object.create(null)}, stamp: null};
+    }
+  }
+  async function readActivity() { return (await readActivityModel()).data; }
+
+  async function activityStamp() {
+    try { return (await contents().get(ACTIVITY, {content: false})).last_modified || null; } catch (e) {
+      return null;
     }
   }
 
@@ -465,14 +586,16 @@
       return v.length ? (later ? v[v.length - 1] : v[0]) : null;
     };
     return {first: pick(a.first, b.first, false), last: pick(a.last, b.last, true),
-      opens: Math.max(+a.opens || 0, +b.opens || 0),
+      opens: Math.min(MAX_OPENS, Math.max(+a.opens || 0, +b.opens || 0)),
       ran_to_end: pick(a.ran_to_end, b.ran_to_end, false)};
   }
 
+  // The stored file (lenient) merged with an imported one (strict): null refuses the import.
   function mergeActivity(aBytes, bBytes) {
-    var a = parseActivity(aBytes), b = parseActivity(bBytes);
-    if (!a || !b) return null;
-    var out = Object.assign({}, a.notebooks);
+    var a = parseActivity(aBytes, false), b = parseActivity(bBytes, true);
+    if (!b) return null;
+    var out = Object.create(null);
+    if (a) Object.keys(a.notebooks).forEach(function (key) { out[key] = a.notebooks[key]; });
     Object.keys(b.notebooks).forEach(function (key) {
       out[key] = mergeActivityRecords(out[key], b.notebooks[key]);
     });
@@ -481,22 +604,32 @@
 
   /* One write at a time: read, change one record, write (another tab's records are kept).
    * What this page wrote is merged in too: a read that comes back stale or fails (the
-   * contents manager is slow while Python starts) never takes back a record made here. */
+   * contents manager is slow while Python starts) never takes back a record made here.
+   * Another tab (the home page's Import) may write the file between this read and this
+   * write: just before writing, the file's last_modified is looked at again, and if it
+   * changed the whole read-merge is done again (up to 3 times). What is left is the few
+   * milliseconds between that look and the write (the contents manager has no
+   * compare-and-swap); the home page's import reads and writes in one transaction. */
   var activityMine = {};
   function recordActivity(coursePath, change) {
     activityQueue = activityQueue.then(async function () {
       if (state.storageOk === false) return null;
-      var data = await readActivity();
-      Object.keys(activityMine).forEach(function (key) {
-        data.notebooks[key] = mergeActivityRecords(data.notebooks[key], activityMine[key]);
-      });
-      var record = mergeActivityRecords(data.notebooks[coursePath], {});
-      change(record, new Date().toISOString());
-      data.notebooks[coursePath] = record;
-      activityMine[coursePath] = record;
       await ensureDir(WORK);
+      var now = new Date().toISOString(), record = null, text = null;
+      for (var attempt = 0; attempt < 3; attempt++) {
+        var read = await readActivityModel(), data = read.data;
+        Object.keys(activityMine).forEach(function (key) {
+          data.notebooks[key] = mergeActivityRecords(data.notebooks[key], activityMine[key]);
+        });
+        record = mergeActivityRecords(data.notebooks[coursePath], {});
+        change(record, now);
+        data.notebooks[coursePath] = record;
+        text = JSON.stringify(data, null, 1);
+        if ((await activityStamp()) === read.stamp) break;
+      }
+      activityMine[coursePath] = record;
       await contents().save(ACTIVITY, {type: 'file', format: 'text', name: 'activity.json',
-        content: JSON.stringify(data, null, 1)});
+        content: text});
       return record;
     }).catch(function () { return null; });
     return activityQueue;
@@ -674,11 +807,13 @@
 
   async function importWork(file) {
     var entries = await unzip(new Uint8Array(await file.arrayBuffer()));
-    var written = [], same = [], beside = [], merged = [], skipped = [];
+    var written = [], same = [], beside = [], merged = [], skipped = [], refused = [];
     for (var i = 0; i < entries.length; i++) {
       var path = workPath(entries[i].name);
       if (!path) { skipped.push(entries[i].name); continue; }
       var bytes = entries[i].bytes;
+      // bad dates or counts would win every merge for ever: such an activity file is refused
+      if (path === ACTIVITY && !parseActivity(bytes, true)) { refused.push(path); continue; }
       var existing = null;
       try { existing = await contents().get(path, {content: true}); } catch (e) { existing = null; }
       if (!existing) { await saveBytes(path, bytes); written.push(path); continue; }
@@ -708,8 +843,13 @@
                  beside.join(', '));
     }
     if (skipped.length) lines.push('skipped ' + skipped.length + ' entry(ies) outside my-work');
+    if (refused.length) {
+      lines.push('left your ' + refused.join(', ') + ' unchanged: the one in the zip is not a ' +
+                 'valid activity file (dates must be UTC times, not in the future)');
+    }
     say(lines.join('; ') + '.', 'ok');
-    return {written: written, same: same, beside: beside, merged: merged, skipped: skipped};
+    return {written: written, same: same, beside: beside, merged: merged, skipped: skipped,
+      refused: refused};
   }
 
   // A zip entry's place under my-work/ (entries may or may not start with "my-work/").
@@ -742,8 +882,19 @@
       a = JSON.parse(utf8dec.decode(aBytes));
       b = JSON.parse(utf8dec.decode(bBytes));
     } catch (e) { return null; }
-    if (!a || !b || typeof a.exercises !== 'object' || typeof b.exercises !== 'object') return null;
-    var records = Object.assign({}, a.exercises);
+    if (!a || !b || !a.exercises || !b.exercises || typeof a.exercises !== 'object' ||
+        typeof b.exercises !== 'object') return null;
+    // an imported date that is not a UTC time (or lies in the future) would win for ever:
+    // such a file is not merged (it is saved beside, as any file that cannot be merged)
+    var badDate = Object.keys(b.exercises).some(function (key) {
+      var y = b.exercises[key] || {};
+      return ['first', 'last'].some(function (k) {
+        return y[k] !== undefined && y[k] !== null && !isoUtc(y[k]);
+      });
+    });
+    if (badDate) return null;
+    var records = Object.create(null);
+    Object.keys(a.exercises).forEach(function (key) { records[key] = a.exercises[key]; });
     Object.keys(b.exercises).forEach(function (key) {
       var x = records[key] || {}, y = b.exercises[key] || {};
       var rank = function (s) { return Math.max(0, STATUSES.indexOf(s)); };
@@ -1071,7 +1222,7 @@
     var a = app();
     if (!a || !a.shell) { setTimeout(track, 200); return; }
     try { guardSaves(); } catch (e) { /* no contents manager yet: saveNotebook strips too */ }
-    try { guardSaveCommands(0); } catch (e) { /* Ctrl+S is still caught by onSaveKey */ }
+    try { guardSaveCommands(); } catch (e) { /* Ctrl+S is still caught by onSaveKey */ }
     var update = function () {
       var widget = a.shell.currentWidget;
       var context = widget && widget.context;
@@ -1506,7 +1657,7 @@
     importWork: importWork, listFiles: listFiles, fingerprint: fingerprint, zipStore: zipStore,
     unzip: unzip, crc32: crc32, probeStorage: probeStorage, withoutWidgets: withoutWidgets,
     readActivity: readActivity, recordActivity: recordActivity, copyInfo: copyInfo,
-    offerCopy: offerCopy
+    offerCopy: offerCopy, guarded: function () { return guardedIds.slice(); }
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

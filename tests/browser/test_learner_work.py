@@ -385,6 +385,72 @@ def test_ctrl_s_offers_the_copy_and_copies_never_say_loading_widget(page, base_u
     page.click("#mfml-save-offer")
     page.wait_for_url(f"**path={COPY}", timeout=90_000)
 
+    # JupyterLab's full view (lab/index.html, notebook.js is loaded there too) has its own ids
+    # for Duplicate and Rename (File menu, a tab's context menu): they are wrapped as well,
+    # and the Notebook 7 ids it never registers are not waited for
+    lab_view(page, base_url, COPY)
+    open_in_lab(page, COURSE)
+    guarded = set(page.evaluate("() => window.mfmlWork.guarded()"))
+    assert guarded == {
+        "docmanager:save",
+        "docmanager:save-as",
+        "docmanager:save-all",
+        "docmanager:duplicate",
+        "docmanager:rename",
+    }, guarded
+    for command in ("docmanager:rename", "docmanager:duplicate", "docmanager:save-as"):
+        offers_the_copy(page, lambda c=command: from_file_menu(page, c), "Open my copy")
+    # a course notebook's tab, right-clicked while the learner's copy is the current document
+    activate_in_lab(page, COPY)
+    for command in ("docmanager:rename", "docmanager:duplicate"):
+        offers_the_copy(page, lambda c=command: from_tab_menu(page, COURSE, c), "Open my copy")
+        assert "ch01-numbers.ipynb (another tab)" in page.inner_text("#mfml-message")
+    # Save All from the copy, the course notebook open in another tab: the copy is saved, the
+    # course notebook gets the offer, not JupyterLab's "read-only, use Save as" toast
+    page.evaluate(EDIT_AND_SAVE.replace("await panel.context.save();", ""), "# save all")
+    offers_the_copy(page, lambda: from_file_menu(page, "docmanager:save-all"), "Open my copy")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=20_000
+    )
+    assert "# save all" in page.evaluate(READ, COPY)
+    # nothing was written beside the course file (outside my-work/)
+    beside = page.evaluate(
+        "async () => (await window.jupyterapp.serviceManager.contents.get('chapters/part1', "
+        "{content: true})).content.map(m => m.name)"
+    )
+    assert [n for n in beside if n.startswith("ch01-numbers") and n != "ch01-numbers.ipynb"] == []
+    page.screenshot(path=str(_artifact("learner-lab-save-all.png")))
+
+
+def lab_view(page, base_url: str, path: str) -> None:
+    page.goto(f"{base_url}lab/index.html?path={path}")
+    assert page.evaluate(WAIT_FOR_VIEW, path), f"{path}: JupyterLab's view did not open"
+
+
+def open_in_lab(page, path: str) -> None:
+    """A second document in JupyterLab's full view (a tab of its own, made current)."""
+    page.evaluate("(p) => window.jupyterapp.commands.execute('docmanager:open', {path: p})", path)
+    assert page.evaluate(WAIT_FOR_VIEW, path), f"{path}: did not open in a tab"
+
+
+def activate_in_lab(page, path: str) -> None:
+    page.evaluate(
+        """(p) => { const shell = window.jupyterapp.shell;
+          for (const w of shell.widgets('main')) {
+            if (w.context && w.context.path === p) { shell.activateById(w.id); return; } } }""",
+        path,
+    )
+    assert page.evaluate(WAIT_FOR_VIEW, path), f"{path}: its tab did not become current"
+
+
+def from_tab_menu(page, path: str, command: str) -> None:
+    """Right-click the tab of `path` (not made current), then the item that runs `command`."""
+    tab = page.locator(f'.lm-DockPanel-tabBar .lm-TabBar-tab[title*="Path: {path}"]')
+    tab.first.click(button="right")
+    item = page.locator(f'.lm-Menu-item[data-command="{command}"]').filter(visible=True)
+    assert item.get_attribute("aria-disabled") != "true", f"the tab's {command} is disabled"
+    item.click()
+
 
 # A command as a menu item runs it (ids as in the built JupyterLab 4 bundle, jlab_core)
 EXECUTE = """
