@@ -143,11 +143,41 @@
     }
   }
 
-  function emptyActivity() { return {version: 1, notebooks: {}}; }
+  function emptyActivity() { return {version: 1, notebooks: Object.create(null)}; }
 
+  /* What may be in an activity file (as notebook.js's parseActivity): keys are notebook paths
+   * under chapters/, labs/ or exercises/ (or a copy under my-work/) ending in .ipynb; dates
+   * ISO 8601 UTC times (Z or +00:00) from 2000 to a day from now ("zzz" or "9999" would win
+   * every merge and "Continue where you left off" for ever); opens a whole number up to
+   * MAX_OPENS. */
+  var MAX_OPENS = 1e6;
+  var ACTIVITY_KEY = /^(my-work\/)?(chapters|labs|exercises)\/([^/]+\/)*[^/]+\.ipynb$/;
+  function activityKey(key) {
+    return ACTIVITY_KEY.test(key) && key.split('/').every(function (p) {
+      return p !== '..' && p !== '.' && p !== '__proto__';
+    });
+  }
+  function isoUtc(value) {
+    if (typeof value !== 'string' ||
+        !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|\+00:00)$/.test(value)) return false;
+    var t = Date.parse(value);
+    return isFinite(t) && t >= Date.UTC(2000, 0, 1) && t <= Date.now() + 864e5;
+  }
+  function isDate(v) { return v === undefined || v === null || isoUtc(v); }
+
+  /* The stored activity, read leniently: a record that breaks the rules above is left out
+   * (a count is capped), the rest is kept; no "notebooks" object: none. */
   function validActivity(data) {
-    if (!data || typeof data.notebooks !== 'object' || Array.isArray(data.notebooks)) return emptyActivity();
-    return {version: 1, notebooks: data.notebooks};
+    var notebooks = data && data.notebooks, out = Object.create(null);
+    if (!notebooks || typeof notebooks !== 'object' || Array.isArray(notebooks)) return emptyActivity();
+    Object.keys(notebooks).forEach(function (path) {
+      var r = notebooks[path];
+      if (!activityKey(path) || !r || typeof r !== 'object' || Array.isArray(r)) return;
+      var opens = Number.isFinite(r.opens) && r.opens > 0 ? Math.min(Math.floor(r.opens), MAX_OPENS) : 0;
+      out[path] = {first: isoUtc(r.first) ? r.first : null, last: isoUtc(r.last) ? r.last : null,
+        opens: opens, ran_to_end: isoUtc(r.ran_to_end) ? r.ran_to_end : null};
+    });
+    return {version: 1, notebooks: out};
   }
 
   /* {activity, copies}: my-work/activity.json and every notebook under my-work/ (backups
@@ -180,54 +210,74 @@
 
   /* Write progress back as the kernel does: the file my-work/progress.json, in the format the
    * stored file already had (base64 for a new one), and the my-work folder if missing. */
-  async function writeProgress(data) {
-    return writeJson(KEY, 'progress.json', function () { return data; }, 'base64');
+  /* An import: the merged exercises (my-work/progress.json, format as stored, base64 for a
+   * new one, as the kernel writes) and, if the file has any, the merged reading activity
+   * (my-work/activity.json, text for a new one, as the course bar writes it), both in ONE
+   * IndexedDB transaction: either both are written or neither (ux review follow-up: writing
+   * the progress first and then failing on the activity said "unchanged" when it was not).
+   * Each is merged with what the transaction reads, so a notebook tab's write in between is
+   * never lost; a stored value that is a Blob (not readable inside a transaction) is merged
+   * with what was read just before. */
+  async function importMerge(incoming) {
+    var before = await readProgress(), work = incoming.activity ? await readWork() : null;
+    var entries = [{key: KEY, name: 'progress.json', fresh: 'base64', update: function (old) {
+      var mine = before.data;
+      if (old && !(old.content instanceof Blob)) mine = validate(modelToData(old), false);
+      return mergeProgress(mine, incoming.progress);
+    }}];
+    if (work) {
+      entries.push({key: ACTIVITY, name: 'activity.json', fresh: 'text', update: function (old) {
+        var mine = work.activity;
+        if (old && !(old.content instanceof Blob)) {
+          try { mine = validActivity(modelToData(old)); } catch (e) { mine = work.activity; }
+        }
+        return mergeActivity(mine, incoming.activity);
+      }});
+    }
+    return writeJson(entries);
   }
 
-  /* Merge imported activity into my-work/activity.json, reading and writing it in one
-   * transaction: a notebook tab's write in between is never lost. A new file is written as
-   * the course bar writes it (text). */
-  async function mergeStoredActivity(incoming) {
-    var before = (await readWork()).activity; // read as the page reads it (a Blob too)
-    return writeJson(ACTIVITY, 'activity.json', function (old) {
-      var mine = before;
-      if (old && !(old.content instanceof Blob)) {
-        try { mine = validActivity(modelToData(old)); } catch (e) { mine = before; }
-      }
-      return mergeActivity(mine, incoming);
-    }, 'text');
-  }
-
-  /* update(old stored model or null) -> the data to store; the format the stored file already
-   * had is kept (fresh: `fresh`). */
-  async function writeJson(KEY, name, update, fresh) {
+  /* entries: [{key, name, update(old stored model or null) -> the data to store, fresh}],
+   * written in one transaction (all or none); the format each stored file already had is
+   * kept (a new one: `fresh`). */
+  async function writeJson(entries) {
     var db = await openDb(true);
     try {
       var tx = db.transaction(STORE, 'readwrite');
-      var store = tx.objectStore(STORE);
-      var now = new Date().toISOString();
-      var results = await Promise.all([request(store.get(KEY)), request(store.get(FOLDER))]);
-      var old = results[0], folder = results[1];
-      var data = update(old);
-      if (!folder) {
-        store.put({name: FOLDER, path: FOLDER, last_modified: now, created: now, format: 'json',
-                   mimetype: 'application/json', content: [], size: 0, writable: true,
-                   type: 'directory'}, FOLDER);
-      }
-      var format = old && ['base64', 'text', 'json'].indexOf(old.format) >= 0 ? old.format : fresh;
-      var encoded = dataToContent(format, data);
-      var model = Object.assign(
-        {name: name, path: KEY, created: now, mimetype: 'application/json',
-         writable: true, type: 'file'},
-        old || {},
-        {format: format, content: encoded.content, size: encoded.size, last_modified: now}
-      );
-      store.put(model, KEY);
-      await new Promise(function (resolve, reject) {
+      var done = new Promise(function (resolve, reject) {
         tx.oncomplete = resolve;
         tx.onerror = function () { reject(tx.error); };
         tx.onabort = function () { reject(tx.error || new Error('the write was aborted')); };
       });
+      done.catch(function () { return null; }); // awaited below; never unhandled
+      var store = tx.objectStore(STORE);
+      var now = new Date().toISOString();
+      try {
+        var results = await Promise.all([request(store.get(FOLDER))].concat(
+          entries.map(function (e) { return request(store.get(e.key)); })));
+        var folder = results[0];
+        var models = entries.map(function (entry, i) { // every update first: nothing put yet
+          var old = results[i + 1];
+          var format = old && ['base64', 'text', 'json'].indexOf(old.format) >= 0 ? old.format : entry.fresh;
+          var encoded = dataToContent(format, entry.update(old));
+          return Object.assign(
+            {name: entry.name, path: entry.key, created: now, mimetype: 'application/json',
+             writable: true, type: 'file'},
+            old || {},
+            {format: format, content: encoded.content, size: encoded.size, last_modified: now}
+          );
+        });
+        if (!folder) {
+          store.put({name: FOLDER, path: FOLDER, last_modified: now, created: now, format: 'json',
+                     mimetype: 'application/json', content: [], size: 0, writable: true,
+                     type: 'directory'}, FOLDER);
+        }
+        models.forEach(function (model) { store.put(model, model.path); });
+      } catch (error) {
+        try { tx.abort(); } catch (e) { /* already finished */ }
+        throw error;
+      }
+      await done;
     } finally {
       db.close();
     }
@@ -240,7 +290,7 @@
   function isCount(v) { return v === undefined || (Number.isInteger(v) && v >= 0); }
 
   /* Version 1 (src/mfml/exercises/progress.py); a bad file raises with a message. */
-  function validate(data) {
+  function validate(data, strict) {
     if (!data || typeof data !== 'object' || Array.isArray(data)) fail('it is not a progress file (not a JSON object).');
     var version = data.version === undefined ? 1 : data.version;
     if (version !== 1) {
@@ -256,11 +306,13 @@
       var r = exercises[id];
       var where = 'exercise "' + id + '"';
       if (!r || typeof r !== 'object' || Array.isArray(r)) fail(where + ' is not a record.');
-      if (r.status !== undefined && !(r.status in RANK)) fail(where + ' has an unknown status "' + r.status + '".');
+      if (r.status !== undefined && !Object.prototype.hasOwnProperty.call(RANK, r.status)) fail(where + ' has an unknown status "' + r.status + '".');
       if (!isCount(r.attempts) || !isCount(r.hints_used)) fail(where + ': attempts and hints_used must be whole numbers.');
       if (r.revealed !== undefined && typeof r.revealed !== 'boolean') fail(where + ': "revealed" must be true or false.');
       ['first', 'last'].forEach(function (k) {
         if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string') fail(where + ': "' + k + '" must be a date.');
+        // an imported date must be a real UTC time, not in the future: it would win for ever
+        if (strict && !isDate(r[k])) fail(where + ': "' + k + '" is not a UTC date and time (such as 2026-01-05T10:00:00Z) in the past.');
       });
     });
     return {version: 1, exercises: exercises};
@@ -282,7 +334,7 @@
   }
 
   function mergeProgress(a, b) {
-    var out = {};
+    var out = Object.create(null);
     Object.keys(a.exercises).forEach(function (id) { out[id] = a.exercises[id]; });
     Object.keys(b.exercises).forEach(function (id) { out[id] = mergeRecords(out[id], b.exercises[id]); });
     return {version: 1, exercises: out};
@@ -305,9 +357,10 @@
     Object.keys(notebooks).forEach(function (path) {
       var r = notebooks[path], where = 'the activity of "' + path + '"';
       if (!r || typeof r !== 'object' || Array.isArray(r)) fail(where + ' is not a record.');
-      if (!isCount(r.opens)) fail(where + ': "opens" must be a whole number.');
+      if (!activityKey(path)) fail('"' + path + '" in its activity is not a course notebook (chapters/, labs/ or exercises/, ending in .ipynb).');
+      if (!isCount(r.opens) || r.opens > MAX_OPENS) fail(where + ': "opens" must be a whole number up to ' + MAX_OPENS + '.');
       ['first', 'last', 'ran_to_end'].forEach(function (k) {
-        if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string') fail(where + ': "' + k + '" must be a date.');
+        if (!isDate(r[k])) fail(where + ': "' + k + '" is not a UTC date and time (such as 2026-01-05T10:00:00Z) in the past.');
       });
     });
     return {version: 1, notebooks: notebooks};
@@ -324,11 +377,12 @@
       return v.length ? (later ? v[v.length - 1] : v[0]) : null;
     };
     return {first: pick(a.first, b.first, false), last: pick(a.last, b.last, true),
-      opens: Math.max(+a.opens || 0, +b.opens || 0), ran_to_end: pick(a.ran_to_end, b.ran_to_end, false)};
+      opens: Math.min(MAX_OPENS, Math.max(+a.opens || 0, +b.opens || 0)),
+      ran_to_end: pick(a.ran_to_end, b.ran_to_end, false)};
   }
 
   function mergeActivity(a, b) {
-    var out = {};
+    var out = Object.create(null);
     Object.keys(a.notebooks).forEach(function (p) { out[p] = a.notebooks[p]; });
     Object.keys(b.notebooks).forEach(function (p) { out[p] = mergeActivityRecords(out[p], b.notebooks[p]); });
     return {version: 1, notebooks: out};
@@ -345,7 +399,7 @@
     var format = data && typeof data === 'object' && data.export !== undefined ? data.export : 1;
     if (!Number.isInteger(format) || format < 1) fail('its "export" format is not a whole number.');
     if (format > EXPORT_FORMAT) fail('it was saved by a newer version of the course (export format ' + format + ').');
-    var progress = validate(data);
+    var progress = validate(data, true);
     var activity = data.activity === undefined || data.activity === null
       ? null : validateActivity(data.activity);
     return {format: format, progress: progress, activity: activity};
@@ -612,10 +666,7 @@
       return;
     }
     try {
-      var stored = (await readProgress()).data;
-      var merged = mergeProgress(stored, incoming.progress);
-      await writeProgress(merged);
-      if (incoming.activity) await mergeStoredActivity(incoming.activity);
+      await importMerge(incoming); // the exercises and the activity: both or neither
       current = (await readProgress()).data;
       show(current);
       try { showWork(await readWork()); } catch (e) { /* the exercises still show */ }

@@ -376,6 +376,19 @@ def activity_of(page, path: str, key: str, timeout_s: float = 120) -> dict:
         page.wait_for_timeout(1000)
 
 
+# makes the next IndexedDB write of my-work/activity.json throw (true), or puts it back (false)
+FAIL_ACTIVITY_WRITES = """
+(on) => {
+  const proto = IDBObjectStore.prototype;
+  if (!proto.__mfmlPut) proto.__mfmlPut = proto.put;
+  proto.put = on ? function (value, key) {
+    if (key === 'my-work/activity.json') throw new DOMException('simulated', 'QuotaExceededError');
+    return proto.__mfmlPut.apply(this, arguments);
+  } : proto.__mfmlPut;
+}
+"""
+
+
 def export_progress(page) -> dict:
     with page.expect_download() as download:
         page.click("#export-progress")
@@ -484,6 +497,54 @@ def test_continue_your_copies_and_reading_progress(page, base_url, site):
     import_progress(page, "future.json", {"version": 1, "exercises": {}, "export": 3})
     assert "newer version of the course" in page.inner_text("#progress-message")
     assert export_progress(page)["activity"]["notebooks"] == merged
+
+    # a file whose dates or counts would win every merge (and "Continue where you left off")
+    # for ever, or whose activity is not about course notebooks, is refused: nothing changes
+    week_done = percent(page, f'[data-week-progress="{short["week"]}"]')
+    fine = {"first": "2026-01-01T00:00:00Z", "last": "2026-01-01T00:00:00Z", "opens": 1}
+    refused = {
+        "zzz.json": {short["path"]: {**fine, "last": "zzz"}},
+        "year-9999.json": {short["path"]: {**fine, "last": "9999"}},
+        "in-the-future.json": {short["path"]: {**fine, "last": "2999-01-01T00:00:00Z"}},
+        "local-time.json": {short["path"]: {**fine, "first": "2026-01-01T10:00:00"}},
+        "opens-1e21.json": {short["path"]: {**fine, "opens": 1e21}},
+        "proto.json": {"__proto__": fine},
+        "not-a-notebook.json": {"elsewhere/notes.ipynb": fine},
+        "notebooks-null.json": None,
+    }
+    for name, notebooks in refused.items():
+        activity = {"version": 1, "notebooks": notebooks}
+        import_progress(
+            page, name, {"version": 1, "exercises": {}, "export": 2, "activity": activity}
+        )
+        message = page.inner_text("#progress-message")
+        assert "Could not import" in message and "unchanged" in message, message
+    done_late = {exercise: {"status": "correct", "last": "9999-12-31T00:00:00Z"}}
+    import_progress(page, "exercise-9999.json", {"version": 1, "exercises": done_late})
+    assert "Could not import" in page.inner_text("#progress-message")
+    assert export_progress(page)["activity"]["notebooks"] == merged
+
+    # the exercises and the reading are written in one transaction: when the reading cannot
+    # be written, the exercises are not either, and the message saying so is true
+    other = next(e for c in data["chapters"] for e in c["exercises"] if e != exercise)
+    before = export_progress(page)
+    page.evaluate(FAIL_ACTIVITY_WRITES, True)
+    import_progress(
+        page,
+        "half.json",
+        {
+            "version": 1,
+            "exercises": {other: {"status": "correct"}},
+            "export": 2,
+            "activity": {"version": 1, "notebooks": {unread["path"]: {**fine, "opens": 9}}},
+        },
+    )
+    page.evaluate(FAIL_ACTIVITY_WRITES, False)
+    message = page.inner_text("#progress-message")
+    assert "Could not import" in message and "unchanged" in message, message
+    assert percent(page, f'[data-week-progress="{short["week"]}"]') == week_done
+    after = export_progress(page)
+    assert after["exercises"] == before["exercises"] and after["activity"] == before["activity"]
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "home-1280x800.png"))
