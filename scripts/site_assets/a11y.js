@@ -350,6 +350,23 @@
     }
   }
 
+  // A lab's widgets render one by one: a figure or a slider can arrive inside the lab after
+  // the pass that named the main figure (lab 7's strip, lab 8's error plot, a late slider).
+  // Such an arrival still needs figureShapes / nameSliders: an added (HTML) element that is
+  // or holds a lab figure without its --mfml-aspect or a slider handle without a name.
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var UNPROCESSED = '.mfml-lab-figures > .bqplot:not([style*="--mfml-aspect"]), ' +
+    '.widget-slider .noUi-handle:not([aria-label])';
+  function addsUnprocessed(record) {
+    var added = record.addedNodes;
+    for (var j = 0; added && j < added.length; j++) {
+      var node = added[j];
+      if (node.nodeType !== 1 || node.namespaceURI === SVG_NS) continue;  // marks' redraws
+      if (node.matches(UNPROCESSED) || node.querySelector(UNPROCESSED)) return true;
+    }
+    return false;
+  }
+
   function onMutations(records) {
     var readouts = [];
     for (var i = 0; i < records.length; i++) {
@@ -360,6 +377,7 @@
       if (el.closest('.mfml-lab')) {
         var fig = el.closest('.bqplot');
         if (fig && !labFigureIsNamed(fig)) { schedule(); return; }
+        if (addsUnprocessed(records[i])) { schedule(); return; }
         var readout = el.closest('.widget-readout');
         if (readout) readouts.push(readout);
         continue;  // the lab's figures, status, formula: nothing to name or mark

@@ -123,3 +123,31 @@ def test_lab_figures_stack_and_keep_their_shape_on_a_phone(page, base_url):
         assert f["left"] >= 0 and f["right"] <= PHONE["width"], f
         assert f["width"] / f["height"] == pytest.approx(f["ratio"], rel=0.02), f
     assert figures[2]["plotHeight"] >= 80, figures[2]  # the strip's plot is not squashed
+
+    # a figure or a slider that arrives inside a lab after a11y.js's pass (widgets render one
+    # by one) is shaped and named too: re-add the strip without its aspect and a slider
+    # without its handle's name, as a late render would
+    page.evaluate(ARRIVE_LATE)
+    page.wait_for_timeout(1000)  # the pass runs 150 ms after the mutation
+    late = page.evaluate(LATE_STATE)
+    assert late["aspect"] == "440 / 220" and late["handle"], late
+
+
+ARRIVE_LATE = """
+() => {
+  const strip = document.querySelectorAll('.mfml-lab-figures > .bqplot')[2];
+  strip.style.removeProperty('--mfml-aspect');
+  strip.parentElement.insertBefore(strip, strip.nextSibling);  // out and back in
+  const slider = document.querySelector('.mfml-lab .widget-slider');
+  slider.querySelector('.noUi-handle').removeAttribute('aria-label');
+  slider.parentElement.insertBefore(slider, slider.nextSibling);
+}
+"""
+LATE_STATE = """
+() => ({
+  aspect: document.querySelectorAll('.mfml-lab-figures > .bqplot')[2]
+    .style.getPropertyValue('--mfml-aspect').trim(),
+  handle: document.querySelector('.mfml-lab .widget-slider .noUi-handle')
+    .getAttribute('aria-label'),
+})
+"""
