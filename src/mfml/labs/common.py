@@ -301,6 +301,14 @@ _SLIDER_STYLE = {"description_width": "120px"}
 _SLIDER_LAYOUT = {"width": "340px"}
 
 
+def snap_to_step(slider: widgets.Widget, value: float) -> float:
+    """The value a linear slider's handle takes in the browser for `value`: min + k·step for
+    the nearest whole k, rounded to 9 decimals (noUiSlider snaps a value set from Python and
+    ipywidgets sends the snapped one back)."""
+    k = round((float(value) - slider.min) / slider.step)
+    return round(min(max(slider.min + k * slider.step, slider.min), slider.max), 9)
+
+
 def slider_values(*sliders) -> np.ndarray:
     """The values of linear sliders (steps of 0.001 or more), rounded to 9 decimals.
 

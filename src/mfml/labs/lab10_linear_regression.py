@@ -286,10 +286,12 @@ def build() -> ui.Lab:
     refresh = ui.Refresh(update)
 
     def jump(_button=None):
+        # onto the sliders' grid, as the browser's sliders snap (and send back) a value set
+        # from Python: the same (w, b), gradient and status here and in the browser
         ws, bs = values["best"]
         with refresh.hold():
-            w.value = float(np.clip(ws, *W_RANGE))
-            b.value = float(np.clip(bs, *B_RANGE))
+            w.value = ui.snap_to_step(w, float(np.clip(ws, *W_RANGE)))
+            b.value = ui.snap_to_step(b, float(np.clip(bs, *B_RANGE)))
 
     def set_data(seed):
         sample["seed"] = seed
