@@ -22,6 +22,7 @@ COPY = "my-work/" + COURSE
 MARK = "# my own note: 0.1 + 0.2 != 0.3"
 UPDATE = "# updated by the course team"
 ACTIVITY = "my-work/activity.json"  # what the learner opened and ran (the course bar writes it)
+OTHER = "chapters/part1/ch02-sets-logic.ipynb"
 
 WAIT_FOR_VIEW = """
 async (path) => {
@@ -258,6 +259,7 @@ def test_copy_update_reset_download_import(page, context, browser, base_url, sit
         progress = json.loads(other.evaluate(READ, "my-work/progress.json"))
         assert set(progress["exercises"]) == {"1.1", "1.2"}
         assert progress["exercises"]["1.1"]["status"] == "correct"
+        check_activity_rules(other, tmp_path)
         other.set_viewport_size({"width": 390, "height": 844})
         # ux review 23: on a phone the bar's buttons still say what they download and import
         assert other.inner_text("#mfml-download") == "Download work"
@@ -266,6 +268,81 @@ def test_copy_update_reset_download_import(page, context, browser, base_url, sit
     finally:
         fresh.close()
     assert not network.external, f"requests left the machine: {network.external[:10]}"
+
+
+SAVE_TEXT = """
+async ([path, text]) => {
+  await window.jupyterapp.serviceManager.contents.save(path, {type: 'file', format: 'text',
+    name: path.split('/').pop(), content: text});
+}
+"""
+
+# Another tab (the home page's Import) writes activity.json between the course bar's read and
+# its write: the first look at the file's date (get without content) lets that write land.
+RACE = """
+async (landing) => {
+  const c = window.jupyterapp.serviceManager.contents, get = c.get;
+  let raced = false;
+  c.get = async function (path, options) {
+    if (!raced && path === 'my-work/activity.json' && options && options.content === false) {
+      raced = true;
+      await c.save(path, {type: 'file', format: 'text', name: 'activity.json', content: landing});
+    }
+    return get.apply(this, arguments);
+  };
+  try {
+    const record = await window.mfmlWork.recordActivity('labs/lab01-function-transformer.ipynb',
+      (r, now) => { r.first = r.first || now; r.last = now; r.opens += 1; });
+    return {record, raced};
+  } finally { c.get = get; }
+}
+"""
+
+
+def check_activity_rules(page, tmp_path: Path) -> None:
+    """my-work/activity.json: an imported one whose dates would win every merge for ever is
+    refused; a stored one is read leniently ("notebooks": null, a "__proto__" key, 1e21 opens,
+    a bad date); a write by another tab between the bar's read and write is kept."""
+    # not the notebook open in this page: the bar records that one itself, at any moment
+    good = {"first": "2026-01-01T00:00:00Z", "last": "2026-01-02T00:00:00Z", "opens": 2}
+    page.evaluate(SAVE_TEXT, [ACTIVITY, json.dumps({"version": 1, "notebooks": {OTHER: good}})])
+    bad = {"version": 1, "notebooks": {OTHER: {**good, "last": "9999"}}}
+    zipped = tmp_path / "bad-activity.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr(ACTIVITY, json.dumps(bad))
+    with page.expect_file_chooser() as chooser:
+        page.click("#mfml-import")
+    chooser.value.set_files(str(zipped))
+    message = page.locator("#mfml-message", has_text="bad-activity.zip")
+    message.wait_for(timeout=90_000)
+    assert "not a valid activity file" in message.inner_text(), message.inner_text()
+    assert json.loads(page.evaluate(READ, ACTIVITY))["notebooks"][OTHER]["last"] == good["last"]
+    assert not [f for f in page.evaluate(LIST_WORK) if "activity-imported" in f]
+
+    stored = (
+        '{"version": 1, "notebooks": {"__proto__": {"opens": 1}, "elsewhere/x.ipynb": {},'
+        f' "{OTHER}": {{"opens": 1e21, "first": "zzz", "last": "2026-01-02T00:00:00Z"}}}}}}'
+    )
+    page.evaluate(SAVE_TEXT, [ACTIVITY, stored])
+    read = page.evaluate("async () => JSON.stringify(await window.mfmlWork.readActivity())")
+    notebooks = json.loads(read)["notebooks"]
+    assert set(notebooks) <= {OTHER, COURSE}, read  # (COURSE: if the bar recorded it meanwhile)
+    assert notebooks[OTHER] == {
+        "first": None,
+        "last": "2026-01-02T00:00:00Z",
+        "opens": 1_000_000,
+        "ran_to_end": None,
+    }, read
+    page.evaluate(SAVE_TEXT, [ACTIVITY, '{"version": 1, "notebooks": null}'])
+    read = page.evaluate("async () => JSON.stringify(await window.mfmlWork.readActivity())")
+    assert set(json.loads(read)["notebooks"]) <= {COURSE}, read
+
+    landing = json.dumps({"version": 1, "notebooks": {OTHER: good}})
+    raced = page.evaluate(RACE, landing)
+    assert raced["raced"] and raced["record"]["opens"] >= 1, raced
+    notebooks = json.loads(page.evaluate(READ, ACTIVITY))["notebooks"]
+    assert notebooks[OTHER]["opens"] >= good["opens"], notebooks  # the import was kept
+    assert notebooks["labs/lab01-function-transformer.ipynb"]["opens"] >= 1, notebooks
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
