@@ -785,75 +785,182 @@ def test_status_lines_are_single_spaced_and_sliders_say_how_to_type():
 # --- the step buttons: what each sets, and how their tooltips say it -------------------------
 
 CLICK = lab01.ui.CLICK
-# What each step's text (labs/labNN-*.md) tells the learner to set first, read off the page by
-# hand: the state in which the step's first observation is made. A later "then set ..." is the
-# learner's, so that each observation of the step can be seen (lab 1 step 2's squeeze alone,
-# lab 5 step 3's κ = 1 before the halving, lab 4 step 1's sheared square before the morph).
+# What each step's text (labs/labNN-*.md) tells the learner to set first, written out by hand
+# (not copied from the labs' TRY_THIS): the state in which the step's first observation is made,
+# each entry with the words of the page that say it. A later "then set ..." is the learner's,
+# so that each observation of the step can be seen (lab 1 step 2's squeeze alone, lab 5 step
+# 3's κ = 1 before the halving, lab 4 step 1's sheared square before the morph).
+# `test_first_states_are_what_the_pages_say` checks each entry against the page.
 FIRST_STATES = {
     lab01: {
-        1: {"h": 2.0},
-        2: {"b": 2.0},
-        3: {"f": "log x (logarithm)", "flip_b": True},
-        4: {"flip_a": True, "flip_b": True, "k": 1.0},
-        5: {"f": "x² (quadratic)", "h": 1.0, "g": "eˣ (exponential)"},
-        6: {"f": "x (linear)", "g": "log x (logarithm)"},
+        1: {"h": (2.0, "move **h** to $2$")},
+        2: {"b": (2.0, "Set **b** to $2$")},
+        3: {
+            "f": ("log x (logarithm)", r"choose $\log x$"),
+            "flip_b": (True, "tick **−b: mirror left–right**"),
+        },
+        4: {
+            "flip_a": (True, "tick **both** mirrors"),
+            "flip_b": (True, "tick **both** mirrors"),
+            "k": (1.0, "set **k** to $1$"),
+        },
+        5: {
+            "f": ("x² (quadratic)", "choose $f = x^2$"),
+            "h": (1.0, "set $h = 1$"),
+            "g": ("eˣ (exponential)", "compose with $g = e^x$"),
+        },
+        6: {
+            "f": ("x (linear)", "choose $f = x$ (linear)"),
+            "g": ("log x (logarithm)", r"compose with $g = \log x$"),
+        },
     },
-    lab02: {1: {"a": 1.0, "b": 1.0}, 2: {"v1": 0.4, "v2": 0.1}, 3: {}, 4: {}, 5: {}},
-    lab03: {1: {}, 2: {"angle_u": 130.0}, 3: {}, 4: {"length_v": 0.0}, 5: {}},
+    lab02: {
+        1: {"a": (1.0, "With $a = b = 1$"), "b": (1.0, "With $a = b = 1$")},
+        2: {"v1": (0.4, "set $v_1 = 0.4$"), "v2": (0.1, "$v_2 = 0.1$")},
+        3: {},
+        4: {},
+        5: {},
+    },
+    lab03: {
+        1: {},
+        2: {"angle_u": (130.0, "past 90°")},  # any angle past 90° shows it
+        3: {},
+        4: {"length_v": (0.0, r"Set the length of $\mathbf{v}$ to $0$")},
+        5: {},
+    },
     lab04: {
-        1: {"preset shear": CLICK},
-        2: {"preset identity": CLICK, "b": 1.0, "c": 1.0},
-        3: {"preset reflect": CLICK},
-        4: {"preset identity": CLICK},
-        5: {"preset rotate 90°": CLICK},
+        1: {"preset shear": (CLICK, "Press **shear**")},
+        2: {
+            "preset identity": (CLICK, "Press **identity**"),
+            "b": (1.0, "set **b** to $1$"),
+            "c": (1.0, "**c** to $1$"),
+        },
+        3: {"preset reflect": (CLICK, "Press **reflect**")},
+        4: {"preset identity": (CLICK, "Press **identity**")},
+        5: {"preset rotate 90°": (CLICK, "Press **rotate 90°**")},
     },
     lab05: {
-        1: {"preset no solution": CLICK},
-        2: {"preset ill-conditioned": CLICK},
-        3: {"preset one solution": CLICK},
-        4: {"a11": 0.0, "a12": 0.0},
-        5: {"a11": 1.0, "a12": 1.0, "a21": 1.0, "a22": 1.2, "b1": 1.0, "b2": 1.0},
+        1: {"preset no solution": (CLICK, "Press **no solution**")},
+        2: {"preset ill-conditioned": (CLICK, "Press **ill-conditioned**")},
+        3: {"preset one solution": (CLICK, "Press **one solution**")},
+        4: {"a11": (0.0, "Set $a_{11} = a_{12} = 0$"), "a12": (0.0, "Set $a_{11} = a_{12} = 0$")},
+        5: {
+            "a11": (1.0, "$a_{11} = a_{12} = a_{21} = 1$"),
+            "a12": (1.0, "$a_{11} = a_{12} = a_{21} = 1$"),
+            "a21": (1.0, "$a_{11} = a_{12} = a_{21} = 1$"),
+            "a22": (1.2, "$a_{22} = 1.2$"),
+            "b1": (1.0, "$b_1 = b_2 = 1$"),
+            "b2": (1.0, "$b_1 = b_2 = 1$"),
+        },
     },
     lab06: {
-        1: {"preset symmetric": CLICK},
-        2: {"preset rotation": CLICK},
-        3: {"preset shear": CLICK},
-        4: {"preset projection": CLICK, "t": 90},
-        5: {"preset not symmetric": CLICK},
-        6: {"preset 1.5 I": CLICK},
-        7: {"a": 1.5, "b": 0.5, "c": -0.5, "d": 0.5},
+        1: {"preset symmetric": (CLICK, "With the symmetric matrix")},
+        2: {"preset rotation": (CLICK, "Press **rotation**")},
+        3: {"preset shear": (CLICK, "Press **shear**")},
+        4: {"preset projection": (CLICK, "Press **projection**"), "t": (90, "go to 90°")},
+        5: {"preset not symmetric": (CLICK, "Press **not symmetric**")},
+        6: {"preset 1.5 I": (CLICK, "Press **1.5 I**")},
+        7: {
+            "a": (1.5, "$a = 1.5$"),
+            "b": (0.5, "$b = 0.5$"),
+            "c": (-0.5, "$c = -0.5$"),
+            "d": (0.5, "$d = 0.5$"),
+        },
     },
     lab07: {
         1: {},
-        2: {"to_pc1": CLICK},
-        3: {"rho": 0.0, "sx": 1.0, "sy": 1.0},
-        4: {"sx": 2.0, "sy": 1.0, "rho": 0.0},
-        5: {"rho": 0.95},
-        6: {"new_sample": CLICK},
+        2: {"to_pc1": (CLICK, "Press **φ → first principal axis**")},
+        3: {
+            "rho": (0.0, "Set **ρ** to $0$"),
+            "sx": (1.0, "make both spreads equal"),  # equal: any value shows it
+            "sy": (1.0, "make both spreads equal"),
+        },
+        4: {
+            "sx": (2.0, r"Set $\sigma_1 = 2$"),
+            "sy": (1.0, r"$\sigma_2 = 1$"),
+            "rho": (0.0, r"with $\rho = 0$"),
+        },
+        5: {"rho": (0.95, r"Set $\rho = 0.95$")},
+        6: {"new_sample": (CLICK, "Press **reset**, then **new sample**")},
     },
     lab08: {
-        1: {"f": "sin x", "x": 1.0, "h": 1.0},
-        2: {"h": 1e-8},
-        3: {"h": 1e-16},
-        4: {"scheme": lab08.CENTRAL},
-        5: {"f": "x³ − 2x", "x": 1.0},
+        1: {
+            "f": ("sin x", r"With $f = \sin$"),
+            "x": (1.0, "at $x = 1$"),
+            "h": (1.0, "move **h** from $1$"),
+        },
+        2: {"h": (1e-8, "from $h = 10^{-8}$ down")},
+        3: {"h": (1e-16, "At $h = 10^{-16}$")},
+        4: {"scheme": (lab08.CENTRAL, "Switch the secant to **central**")},
+        5: {"f": ("x³ − 2x", "Choose $f = x^3 - 2x$"), "x": (1.0, "at $x = 1$")},
     },
     lab09: {
         1: {},
-        2: {"lr": 0.1},
-        3: {"lr": 10**-0.6},
-        4: {"loss": "Rosenbrock", "steps": 300},
-        5: {"loss": "two minima"},
+        2: {"lr": (0.1, r"Set $\eta = 0.1 = 1/L$")},
+        3: {"lr": (10**-0.6, r"Set $\eta = 0.251$ (its readout")},
+        4: {
+            "loss": ("Rosenbrock", "Choose **Rosenbrock**"),
+            "steps": (300, "set **steps** to 300"),
+        },
+        5: {"loss": ("two minima", "Choose **two minima**")},
     },
     lab10: {
         1: {},
-        2: {"fit": CLICK},
-        3: {"fit": CLICK},
-        4: {"show_fit": True},
-        5: {"new_data": CLICK},
-        6: {"descent": True},
+        2: {"fit": (CLICK, "the jump put the sliders")},
+        3: {"fit": (CLICK, "From the minimum")},
+        4: {"show_fit": (True, "Tick **show the least-squares line**")},
+        5: {"new_data": (CLICK, "Press **new data**")},
+        6: {"descent": (True, "Tick **gradient descent from (w, b)**")},
     },
 }
+
+
+def page_number(phrase: str) -> tuple[float, int | None]:
+    """The first number a phrase of a page states, and its decimals (None for 10^{k}):
+    "$h = 10^{-8}$" is (1e-8, None), "$a_{22} = 1.2$" is (1.2, 1), "to 300" (300, 0)."""
+    plain = re.sub(r"_\{[^}]*\}|_\w", "", phrase)  # subscripts are names, not values
+    match = re.search(r"10\^\{(-?\d+)\}|(-?\d+)(?:\.(\d+))?", plain)
+    assert match, phrase
+    if match.group(1):
+        return 10.0 ** int(match.group(1)), None
+    return float(match.group(0)), len(match.group(3) or "")
+
+
+@pytest.mark.parametrize("module", LABS, ids=lambda m: m.__name__.rsplit(".", 1)[1][:5])
+def test_first_states_are_what_the_pages_say(module):
+    """The review found FIRST_STATES copied from the labs' TRY_THIS, never read against the
+    pages. Each entry's words are in its step's text, in the order the table sets them; a
+    number there is the value (to the page's decimals; "past 90°" any larger value); a button
+    in bold is the control's label; a ticked box is "tick"."""
+    import ipywidgets as widgets
+
+    lab = module.build()
+    for n, actions in FIRST_STATES[module].items():
+        page = step_text(module, n)
+        at = 0
+        for name, (value, phrase) in actions.items():
+            where = page.find(phrase)
+            assert where >= 0, (module.__name__, n, phrase, page)
+            assert where >= at, (module.__name__, n, "set in the page's order", phrase)
+            at = where
+            control = lab.controls[name]
+            bold = re.findall(r"\*\*(.+?)\*\*", phrase)
+            if value is CLICK:
+                assert not bold or control.description in bold, (n, phrase)
+            elif isinstance(control, widgets.Checkbox):
+                assert value is True and "tick" in phrase.lower(), (n, phrase)
+            elif isinstance(value, int | float):
+                if not re.search(r"\d", phrase):
+                    continue  # "make both spreads equal": the words, not a number
+                number, decimals = page_number(phrase)
+                if phrase.startswith("past"):
+                    assert value > number, (n, phrase)
+                elif decimals is None:
+                    assert value == pytest.approx(number, rel=1e-9), (n, phrase)
+                else:
+                    assert round(value, decimals) == number, (n, phrase, value)
+            else:  # a dropdown or toggle: its label is the page's (checked by hand)
+                assert isinstance(value, str) and value in control.options, (n, name)
 
 
 def control_state(lab) -> dict:
@@ -876,7 +983,7 @@ def test_each_step_button_sets_exactly_the_state_its_text_describes_first(module
     for n, actions in steps.items():
         lab.controls[f"step {n}"].click()
         by_hand = module.build()
-        for name, value in actions.items():
+        for name, (value, _phrase) in actions.items():
             if value is CLICK:
                 by_hand.controls[name].click()
             else:
