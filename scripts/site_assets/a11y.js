@@ -182,14 +182,16 @@
         img.setAttribute('alt', alt);
       }
     );
-    scope.querySelectorAll('.mfml-lab-figure').forEach(function (fig) {
-      var title = text(fig.querySelector('.mainheading')) || 'Lab figure';
-      var name = title + ' (interactive figure; its status is described beside it)';
-      if (fig.getAttribute('aria-label') !== name) {
-        fig.setAttribute('role', 'figure');
-        fig.setAttribute('aria-label', name);
-      }
-    });
+    scope.querySelectorAll('.mfml-lab-figure').forEach(nameLabFigure);
+  }
+
+  function nameLabFigure(fig) {
+    var title = text(fig.querySelector('.mainheading')) || 'Lab figure';
+    var name = title + ' (interactive figure; its status is described beside it)';
+    if (fig.getAttribute('aria-label') !== name) {
+      fig.setAttribute('role', 'figure');
+      fig.setAttribute('aria-label', name);
+    }
   }
 
   // A lab figure's shape on a phone: the Python side gives each bqplot figure a width and a
@@ -332,8 +334,8 @@
   // JupyterLab's icon): none of that needs the whole-page pass, which took 13-18 ms of the
   // main thread on lab 7's page and ran about three times per slider move while the next
   // update's messages waited (docs/reviews.md, issue 15 labs). The status's live region is
-  // its persistent element, a figure needs nothing but the main one's name (while it matches
-  // its title), and a moved slider only its aria-valuetext.
+  // its persistent element, a figure needs nothing but the main one's name (renamed on the
+  // spot when its title changes), and a moved slider only its aria-valuetext.
   var QUIET = '.mfml-kernel-box, .jp-KernelStatus, .jp-Notebook-ExecutionIndicator';
   function labFigureIsNamed(fig) {
     if (!fig.classList.contains('mfml-lab-figure')) return true;
@@ -373,10 +375,14 @@
       var node = records[i].target;
       var el = node && (node.nodeType === 1 ? node : node.parentElement);
       if (!el) { schedule(); return; }
-      if (el.closest(QUIET)) continue;
+      // a node removed before this callback (bqplot redraws a scatter's labels: lab 9's
+      // dot_text) is in no document any more and needs nothing
+      if (!el.isConnected || el.closest(QUIET)) continue;
       if (el.closest('.mfml-lab')) {
         var fig = el.closest('.bqplot');
-        if (fig && !labFigureIsNamed(fig)) { schedule(); return; }
+        // a title that changes with the lab's state (lab 9's names the loss) renames its
+        // figure here, without the whole-page pass
+        if (fig && !labFigureIsNamed(fig)) nameLabFigure(fig);
         if (addsUnprocessed(records[i])) { schedule(); return; }
         var readout = el.closest('.widget-readout');
         if (readout) readouts.push(readout);
