@@ -24,6 +24,7 @@ import markupsafe
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 SCRIPT = "static/mfml/home.js"  # where home.js lands in the site
+ACTIVITY_SCRIPT = "static/mfml/activity.js"  # the activity file's rules, shared with notebook.js
 DOWNLOAD = "download/mfml-course.zip"  # written there by make_zip.py, after the site
 DEFAULT_STORAGE = "mfml-course-v1"
 # The exercise engine's levels (src/mfml/exercises/spec.py), shortened for column heads.
@@ -565,6 +566,7 @@ def render(course: dict, storage_name: str = DEFAULT_STORAGE) -> str:
     data_json = json.dumps(data, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     capstone_count, capstone_section = capstone_html(cap, cap_exercises)
     script = SCRIPT + (f"?v={quote(version)}" if version else "")
+    activity_script = ACTIVITY_SCRIPT + (f"?v={quote(version)}" if version else "")
 
     return f"""<!doctype html>
 <html lang="en">
@@ -577,6 +579,7 @@ machine learning, with notebooks, labs and self-checking exercises that run in t
 <link rel="icon" href="static/favicons/favicon.ico">
 <style>{CSS}</style>
 <script type="application/json" id="mfml-home-data">{data_json}</script>
+<script src="{activity_script}" defer></script>
 <script src="{script}" defer></script>
 </head>
 <body>
@@ -947,4 +950,5 @@ def write(site: Path, course: dict) -> None:
     script = site / SCRIPT
     script.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ASSETS / "home.js", script)
+    shutil.copyfile(ASSETS / "activity.js", site / ACTIVITY_SCRIPT)
     (site / CURRICULUM).write_text(render_curriculum(site, course))

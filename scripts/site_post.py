@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import home_page
@@ -46,19 +45,22 @@ def mark_read_only(site: Path) -> int:
 
 
 def add_notebook_script(site: Path) -> int:
-    """Copy notebook.js into the site and load it in the notebook (and lab) view.
+    """Copy notebook.js (and activity.js, which it uses) into the site and load them in the
+    notebook (and lab) view.
 
     The ?_= query is the script's own hash, as JupyterLite does for its bundles, so a new
     version is fetched even where a cache ignores revalidation.
     """
-    source = (ASSETS / "notebook.js").read_bytes()
     target = site / NOTEBOOK_SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ASSETS / "notebook.js", target)
-    tag = (
-        f'<script src="../{NOTEBOOK_SCRIPT}?_={hashlib.sha256(source).hexdigest()[:8]}" '
-        "defer></script>"
-    )
+    tags = []
+    assets = (("activity.js", home_page.ACTIVITY_SCRIPT), ("notebook.js", NOTEBOOK_SCRIPT))
+    for asset, where in assets:
+        source = (ASSETS / asset).read_bytes()
+        (site / where).write_bytes(source)
+        digest = hashlib.sha256(source).hexdigest()[:8]
+        tags.append(f'<script src="../{where}?_={digest}" defer></script>')
+    tag = "\n  ".join(tags)  # activity.js first: notebook.js uses its rules
     icon = '<link rel="icon" href="../static/favicons/favicon.ico" />'
     count = 0
     for name in NOTEBOOK_PAGES:

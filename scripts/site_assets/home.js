@@ -143,42 +143,15 @@
     }
   }
 
-  function emptyActivity() { return {version: 1, notebooks: Object.create(null)}; }
-
-  /* What may be in an activity file (as notebook.js's parseActivity): keys are notebook paths
-   * under chapters/, labs/ or exercises/ (or a copy under my-work/) ending in .ipynb; dates
-   * ISO 8601 UTC times (Z or +00:00) from 2000 to a day from now ("zzz" or "9999" would win
-   * every merge and "Continue where you left off" for ever); opens a whole number up to
-   * MAX_OPENS. */
-  var MAX_OPENS = 1e6;
-  var ACTIVITY_KEY = /^(my-work\/)?(chapters|labs|exercises)\/([^/]+\/)*[^/]+\.ipynb$/;
-  function activityKey(key) {
-    return ACTIVITY_KEY.test(key) && key.split('/').every(function (p) {
-      return p !== '..' && p !== '.' && p !== '__proto__';
-    });
-  }
-  function isoUtc(value) {
-    if (typeof value !== 'string' ||
-        !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|\+00:00)$/.test(value)) return false;
-    var t = Date.parse(value);
-    return isFinite(t) && t >= Date.UTC(2000, 0, 1) && t <= Date.now() + 864e5;
-  }
+  // The activity file's rules and merge: scripts/site_assets/activity.js (shared with notebook.js).
+  var ACT = window.mfmlActivity;
+  var MAX_OPENS = ACT.MAX_OPENS, activityKey = ACT.isKey, isoUtc = ACT.isoUtc;
+  var emptyActivity = ACT.empty;
   function isDate(v) { return v === undefined || v === null || isoUtc(v); }
 
-  /* The stored activity, read leniently: a record that breaks the rules above is left out
-   * (a count is capped), the rest is kept; no "notebooks" object: none. */
-  function validActivity(data) {
-    var notebooks = data && data.notebooks, out = Object.create(null);
-    if (!notebooks || typeof notebooks !== 'object' || Array.isArray(notebooks)) return emptyActivity();
-    Object.keys(notebooks).forEach(function (path) {
-      var r = notebooks[path];
-      if (!activityKey(path) || !r || typeof r !== 'object' || Array.isArray(r)) return;
-      var opens = Number.isFinite(r.opens) && r.opens > 0 ? Math.min(Math.floor(r.opens), MAX_OPENS) : 0;
-      out[path] = {first: isoUtc(r.first) ? r.first : null, last: isoUtc(r.last) ? r.last : null,
-        opens: opens, ran_to_end: isoUtc(r.ran_to_end) ? r.ran_to_end : null};
-    });
-    return {version: 1, notebooks: out};
-  }
+  /* The stored activity, read leniently (activity.js): a bad record is left out, a count
+   * capped, the rest kept; no "notebooks" object: none. */
+  function validActivity(data) { return ACT.parse(data, false) || emptyActivity(); }
 
   /* {activity, copies}: my-work/activity.json and every notebook under my-work/ (backups
    * aside), newest first, each {path, last_modified}. Nothing stored: both empty. */
@@ -366,27 +339,9 @@
     return {version: 1, notebooks: notebooks};
   }
 
-  /* Record by record, as the course bar merges an imported zip (notebook.js): the earliest
-   * first visit and run to the end, the latest visit, the most opens. Nothing is taken back
-   * (a newer local record keeps its newer dates and larger count) and importing the same file
-   * twice changes nothing. */
-  function mergeActivityRecords(a, b) {
-    a = a || {}; b = b || {};
-    var pick = function (x, y, later) {
-      var v = [x, y].filter(function (t) { return typeof t === 'string' && t; }).sort();
-      return v.length ? (later ? v[v.length - 1] : v[0]) : null;
-    };
-    return {first: pick(a.first, b.first, false), last: pick(a.last, b.last, true),
-      opens: Math.min(MAX_OPENS, Math.max(+a.opens || 0, +b.opens || 0)),
-      ran_to_end: pick(a.ran_to_end, b.ran_to_end, false)};
-  }
+  // Record by record, as the course bar merges an imported zip (activity.js).
+  var mergeActivity = ACT.merge;
 
-  function mergeActivity(a, b) {
-    var out = Object.create(null);
-    Object.keys(a.notebooks).forEach(function (p) { out[p] = a.notebooks[p]; });
-    Object.keys(b.notebooks).forEach(function (p) { out[p] = mergeActivityRecords(out[p], b.notebooks[p]); });
-    return {version: 1, notebooks: out};
-  }
 
   /* The exported file. Export format 2 (this version): the exercise records exactly as
    * progress.json holds them (top-level "version": 1, "exercises"), plus "export": 2 and

@@ -507,68 +507,25 @@
   var ACTIVITY = WORK + '/activity.json';
   var activityQueue = Promise.resolve(null);
 
-  /* What may be in an activity file (the same rules as home.js's validateActivity): keys are
-   * notebook paths under chapters/, labs/ or exercises/ (or a copy of one under my-work/)
-   * ending in .ipynb; dates are ISO 8601 UTC times (Z or +00:00) between 2000 and a day from
-   * now, so "zzz" or "9999" cannot win every merge for ever; opens is a whole number up to
-   * MAX_OPENS. `strict` (an imported file): anything else refuses the whole file (null).
-   * Not strict (the stored file): a bad record is dropped, a count capped, the rest kept. */
-  var MAX_OPENS = 1e6;
-  var ACTIVITY_KEY = /^(my-work\/)?(chapters|labs|exercises)\/([^/]+\/)*[^/]+\.ipynb$/;
-  function activityKey(key) {
-    return ACTIVITY_KEY.test(key) && key.split('/').every(function (p) {
-      return p !== '..' && p !== '.' && p !== '__proto__';
-    });
-  }
-  function isoUtc(value) {
-    if (typeof value !== 'string' ||
-        !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|\+00:00)$/.test(value)) return false;
-    var t = Date.parse(value);
-    return isFinite(t) && t >= Date.UTC(2000, 0, 1) && t <= Date.now() + 864e5;
-  }
-  function activityRecord(r, strict) {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) return null;
-    var out = {first: null, last: null, opens: 0, ran_to_end: null};
-    for (var k of ['first', 'last', 'ran_to_end']) {
-      if (r[k] === undefined || r[k] === null) continue;
-      if (!isoUtc(r[k])) { if (strict) return null; continue; }
-      out[k] = r[k];
-    }
-    if (r.opens !== undefined && r.opens !== null) {
-      if (!(Number.isInteger(r.opens) && r.opens >= 0 && r.opens <= MAX_OPENS)) {
-        if (strict) return null;
-        out.opens = Number.isFinite(r.opens) && r.opens > 0 ? Math.min(Math.floor(r.opens), MAX_OPENS) : 0;
-      } else {
-        out.opens = r.opens;
-      }
-    }
-    return out;
-  }
+  // The activity file's rules and merge: scripts/site_assets/activity.js (shared with home.js).
+  var ACT = window.mfmlActivity;
+  var isoUtc = ACT.isoUtc, mergeActivityRecords = ACT.mergeRecords;
 
+  /* The file's bytes, clean (activity.js); `strict` for an imported file: null refuses it. */
   function parseActivity(bytes, strict) {
     var data;
     try { data = JSON.parse(utf8dec.decode(bytes)); } catch (e) { return null; }
-    var notebooks = data && data.notebooks;
-    if (!notebooks || typeof notebooks !== 'object' || Array.isArray(notebooks)) return null;
-    if (strict && data.version !== undefined && data.version !== 1) return null;
-    var out = Object.create(null);
-    var keys = Object.keys(notebooks);
-    for (var i = 0; i < keys.length; i++) {
-      var record = activityKey(keys[i]) ? activityRecord(notebooks[keys[i]], strict) : null;
-      if (record) out[keys[i]] = record;
-      else if (strict) return null;
-    }
-    return {version: 1, notebooks: out};
+    return ACT.parse(data, strict);
   }
 
   /* {data, stamp}: the stored activity (unreadable or missing: empty) and its last_modified. */
   async function readActivityModel() {
     try {
       var model = await contents().get(ACTIVITY, {content: true});
-      return {data: parseActivity(modelBytes(model), false) || {version: 1, notebooks: Object.create(null)},
+      return {data: parseActivity(modelBytes(model), false) || ACT.empty(),
         stamp: model.last_modified || null};
     } catch (e) {
-      return {data: {version: 1, notebooks: Object.create(null)}, stamp: null};
+      return {data: ACT.empty(), stamp: null};
     }
   }
   async function readActivity() { return (await readActivityModel()).data; }
@@ -579,28 +536,13 @@
     }
   }
 
-  function mergeActivityRecords(a, b) {
-    a = a || {}; b = b || {};
-    var pick = function (x, y, later) {
-      var v = [x, y].filter(function (t) { return typeof t === 'string' && t; }).sort();
-      return v.length ? (later ? v[v.length - 1] : v[0]) : null;
-    };
-    return {first: pick(a.first, b.first, false), last: pick(a.last, b.last, true),
-      opens: Math.min(MAX_OPENS, Math.max(+a.opens || 0, +b.opens || 0)),
-      ran_to_end: pick(a.ran_to_end, b.ran_to_end, false)};
-  }
-
   // The stored file (lenient) merged with an imported one (strict): null refuses the import.
   function mergeActivity(aBytes, bBytes) {
     var a = parseActivity(aBytes, false), b = parseActivity(bBytes, true);
     if (!b) return null;
-    var out = Object.create(null);
-    if (a) Object.keys(a.notebooks).forEach(function (key) { out[key] = a.notebooks[key]; });
-    Object.keys(b.notebooks).forEach(function (key) {
-      out[key] = mergeActivityRecords(out[key], b.notebooks[key]);
-    });
-    return utf8.encode(JSON.stringify({version: 1, notebooks: out}, null, 1));
+    return utf8.encode(JSON.stringify(ACT.merge(a || ACT.empty(), b), null, 1));
   }
+
 
   /* One write at a time: read, change one record, write (another tab's records are kept).
    * What this page wrote is merged in too: a read that comes back stale or fails (the

@@ -144,7 +144,12 @@ def test_course_json_counts_come_from_the_sources():
 
 
 def test_the_course_scripts_ship_and_are_loaded():
-    for page, script in [("index.html", "home.js"), ("notebooks/index.html", "notebook.js")]:
+    for page, script in [
+        ("index.html", "activity.js"),
+        ("index.html", "home.js"),
+        ("notebooks/index.html", "activity.js"),
+        ("notebooks/index.html", "notebook.js"),
+    ]:
         assert (SITE / "static" / "mfml" / script).exists(), f"{script} is not in the site"
         html = (SITE / page).read_text()
         assert re.search(rf'<script[^>]+src="[^"]*static/mfml/{script}', html), (
