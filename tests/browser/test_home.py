@@ -583,11 +583,12 @@ def test_curriculum_section_link_opens_the_chapter_at_that_section(page, base_ur
     assert page.evaluate(WAIT_FOR_PANEL)
     assert page.evaluate("window.jupyterapp.shell.currentWidget.context.path") == chapter["path"]
     heading = page.locator(".jp-RenderedMarkdown h2", has_text=title).first
-    heading.wait_for(timeout=30_000)
+    # 8 s on a quiet machine; a whole chapter's render took over 30 s beside another worker
+    heading.wait_for(timeout=90_000)
     page.wait_for_function(
         "t => [...document.querySelectorAll('.jp-RenderedMarkdown h2')].some(h => "
         "h.textContent.includes(t) && h.getBoundingClientRect().top < innerHeight && "
         "h.getBoundingClientRect().bottom > 0)",
         arg=title,
-        timeout=30_000,
+        timeout=90_000,
     )
