@@ -16,10 +16,8 @@ import home_page
 
 COURSE_FOLDERS = ("chapters", "labs", "exercises")
 ASSETS = Path(__file__).resolve().parent / "site_assets"
-NOTEBOOK_SCRIPT = "static/mfml/notebook.js"  # where notebook.js lands in the site
 NOTEBOOK_PAGES = ("notebooks/index.html", "lab/index.html")  # the views that get the course bar
 CAPSTONE = "C"  # the capstone's exercises: ids C.1, C.2, ... (exercises/capstone.yml)
-LMS_SCRIPT = "static/mfml/lms-bridge.js"  # the course side of the LMS wrapper (lms.py)
 
 
 def mark_read_only(site: Path) -> int:
@@ -44,54 +42,50 @@ def mark_read_only(site: Path) -> int:
     return count
 
 
-def add_notebook_script(site: Path) -> int:
-    """Copy notebook.js (and activity.js, which it uses) into the site and load them in the
-    notebook (and lab) view.
+def ship_assets(site: Path, names: list[str], pages: list[str]) -> int:
+    """Copy site_assets/<name> to static/mfml/<name> and load them, in that order, at the end
+    of each page's body (a .css as a stylesheet, a .js deferred), once. Returns the pages.
 
-    The ?_= query is the script's own hash, as JupyterLite does for its bundles, so a new
+    The ?_= query is the file's own hash, as JupyterLite does for its bundles, so a new
     version is fetched even where a cache ignores revalidation.
     """
-    target = site / NOTEBOOK_SCRIPT
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tags = []
-    assets = (("activity.js", home_page.ACTIVITY_SCRIPT), ("notebook.js", NOTEBOOK_SCRIPT))
-    for asset, where in assets:
-        source = (ASSETS / asset).read_bytes()
-        (site / where).write_bytes(source)
-        digest = hashlib.sha256(source).hexdigest()[:8]
-        tags.append(f'<script src="../{where}?_={digest}" defer></script>')
-    tag = "\n  ".join(tags)  # activity.js first: notebook.js uses its rules
-    icon = '<link rel="icon" href="../static/favicons/favicon.ico" />'
+    urls = {}
+    for name in names:
+        source = (ASSETS / name).read_bytes()
+        target = site / "static" / "mfml" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source)
+        urls[name] = f"static/mfml/{name}?_={hashlib.sha256(source).hexdigest()[:8]}"
     count = 0
-    for name in NOTEBOOK_PAGES:
+    for name in pages:
         page = site / name
         if not page.exists():
             continue
+        up = "../" * name.count("/")  # from the page's folder back to the site's root
+        tags = [
+            f'<link rel="stylesheet" href="{up}{url}">'
+            if asset.endswith(".css")
+            else f'<script src="{up}{url}" defer></script>'
+            for asset, url in urls.items()
+        ]
         html = page.read_text()
-        if NOTEBOOK_SCRIPT not in html:
-            html = html.replace("</body>", f"  {tag}\n  </body>", 1)
-        if 'rel="icon"' not in html:  # no browser 404 for /favicon.ico (ux review, defect 21)
-            html = html.replace("</head>", f"  {icon}\n  </head>", 1)
-        page.write_text(html)
+        if f"static/mfml/{names[-1]}?" not in html:
+            html = html.replace("</body>", "  " + "\n  ".join(tags) + "\n  </body>", 1)
+            page.write_text(html)
         count += 1
     return count
 
 
-def add_lms_bridge(site: Path) -> int:
-    """Ship lms-bridge.js (the course's side of the LMS wrapper, scripts/lms.py) and load it in
-    the notebook views, as notebook.js is. It does nothing unless the page is framed."""
-    source = (ASSETS / "lms-bridge.js").read_bytes()
-    target = site / LMS_SCRIPT
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(source)
-    digest = hashlib.sha256(source).hexdigest()[:8]
-    tag = f'<script src="../{LMS_SCRIPT}?_={digest}" defer></script>'
-    count = 0
+def add_notebook_scripts(site: Path) -> int:
+    """The notebook (and lab) view's scripts: the activity file's rules, the course bar, the
+    LMS bridge (it does nothing unless the page is framed), and a favicon link."""
+    count = ship_assets(site, ["activity.js", "notebook.js", "lms-bridge.js"], NOTEBOOK_PAGES)
+    icon = '<link rel="icon" href="../static/favicons/favicon.ico" />'
     for name in NOTEBOOK_PAGES:
         page = site / name
-        if page.exists() and LMS_SCRIPT not in (html := page.read_text()):
-            page.write_text(html.replace("</body>", f"  {tag}\n  </body>", 1))
-            count += 1
+        if page.exists() and 'rel="icon"' not in (html := page.read_text()):
+            # no browser 404 for /favicon.ico (ux review, defect 21)
+            page.write_text(html.replace("</head>", f"  {icon}\n  </head>", 1))
     return count
 
 
@@ -217,9 +211,9 @@ def finish(
     data = manifest(course, notebooks, exercises, version)
     (site / "course.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     home_page.write(site, data)
-    add_notebook_script(site)
-    add_lms_bridge(site)
+    add_notebook_scripts(site)
     add_service_worker_mark(site)
-    __import__("site_a11y").add(site, NOTEBOOK_PAGES)  # a11y.css/js: docs/accessibility.md
+    # keyboard, names and phone layout (docs/accessibility.md); the home page's layout too
+    ship_assets(site, ["a11y.css", "a11y.js"], [*NOTEBOOK_PAGES, "index.html"])
     print(f"[build] {read_only} course files read-only; course.json: {data['counts']}")
     return data
