@@ -339,13 +339,12 @@
    * commands themselves are wrapped (menus, toolbar buttons and key bindings all execute them
    * through the app's command registry): on a course notebook they are enabled, say what they
    * do, and offer the copy exactly as Ctrl+S does; anywhere else they are JupyterLab's own. */
-  // Each entry: the ids of one command. The notebook view (Notebook 7) registers
-  // application:duplicate / application:rename; JupyterLab's full view (lab/index.html)
-  // registers docmanager:duplicate / docmanager:rename instead (File menu and a tab's context
-  // menu; build/schemas/@jupyterlab/docmanager-extension/plugin.json). One of each is enough.
-  var SAVE_COMMANDS = [['docmanager:save'], ['docmanager:save-as'], ['docmanager:save-all'],
-    ['application:duplicate', 'docmanager:duplicate'], ['application:rename', 'docmanager:rename']];
-  var SAVE_IDS = [].concat.apply([], SAVE_COMMANDS);
+  // The notebook view (Notebook 7) registers application:duplicate / application:rename;
+  // JupyterLab's full view (lab/index.html) registers docmanager:duplicate / docmanager:rename
+  // instead (File menu and a tab's context menu;
+  // build/schemas/@jupyterlab/docmanager-extension/plugin.json); each view has one of each.
+  var SAVE_IDS = ['docmanager:save', 'docmanager:save-as', 'docmanager:save-all',
+    'application:duplicate', 'docmanager:duplicate', 'application:rename', 'docmanager:rename'];
   var SAVE_CAPTION = 'This course notebook is read-only: make your own copy to keep your edits';
 
   function isDocument(widget) { return !!(widget && widget.context && widget.context.path); }
