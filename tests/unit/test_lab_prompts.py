@@ -667,9 +667,10 @@ def test_lab10_prompts():
         A, B, C = np.polyfit(ws, Ls, 2)
         assert np.allclose(np.polyval([A, B, C], ws), Ls, rtol=1e-10)
         # its lowest point: the best w for the slider's b (on its grid, not exactly b*), which
-        # is w* to the readouts' 3 decimals
+        # is w* within one slider step (the page); for the lab's first data, to 3 decimals
         x, y, bv = lab.values["x"], lab.values["y"], lab.values["b"]
         assert A > 0 and -B / (2 * A) == pytest.approx(x @ (y - bv) / (x @ x), rel=1e-9)
+        assert abs(-B / (2 * A) - best[0]) < ctl["w"].step
         assert f"{-B / (2 * A):.3f}" == f"{best[0]:.3f}"
         assert list(lab.marks["slice point"].y) == [lab.values["loss"]]
         assert lab.values["loss"] > loss_min
@@ -1051,6 +1052,11 @@ def test_d3_format_matches_the_slider_readouts():
         # not ties: the float is below the decimal halfway point (9.99499..., 1.00000005e-7)
         (9.995, ".3g", "9.99"),
         (1.00000005e-7, ".1e", "1.0e-7"),
+        # out of every slider's range, as JavaScript writes them (no exception)
+        (float("inf"), ".2f", "Infinity"),
+        (float("-inf"), ".3g", "\u2212Infinity"),
+        (float("nan"), ".1e", "NaN"),
+        (1e30, ".2f", "1e+30"),
     ]
     for value, spec, shown in cases:
         assert d3(value, spec) == shown, (value, spec)

@@ -351,6 +351,10 @@ def d3_format(value: float, spec: str) -> str:
     the minus sign U+2212 ("−0.50", not "-0.50"), and a value that rounds to zero carries no
     sign ("0.00" for -0.001)."""
     value = float(value)
+    if not math.isfinite(value) or abs(value) >= 1e21:  # no slider reaches these; JS's own text
+        if math.isnan(value):
+            return "NaN"
+        return {math.inf: "Infinity", -math.inf: "\u2212Infinity"}.get(value, repr(value))
     kind, digits = spec[-1], spec[1:-1] if spec.startswith(".") else ""
     if kind == "d":
         body = f"{_round_half_up(value, 0):f}"
