@@ -586,7 +586,8 @@
     try { fragment = '#' + decodeURIComponent(location.hash.slice(1)); } catch (e) { /* as is */ }
     // every cell renders progressively (windowingMode defer) and figures above the heading
     // grow as they load: scroll again until the heading has stayed in view three times, for
-    // at most 20 s, and never after the learner scrolls, types or clicks
+    // at most 60 s (a loaded machine took over 20 s to lay the chapter out, and the heading
+    // was never reached), and never after the learner scrolls, types or clicks
     var tries = 0, inView = 0, learnerMoved = false;
     var stop = function () { learnerMoved = true; };
     ['wheel', 'keydown', 'mousedown', 'touchstart'].forEach(function (name) {
@@ -599,7 +600,7 @@
       var box = heading && heading.getBoundingClientRect();
       if (box && box.top >= 0 && box.top < window.innerHeight) inView++;
       else { inView = 0; if (panel.setFragment) panel.setFragment(fragment); }
-      if (inView < 3 && ++tries < 40) setTimeout(go, 500);
+      if (inView < 3 && ++tries < 120) setTimeout(go, 500);
     };
     setTimeout(go, 300);
   }
